@@ -1,0 +1,1 @@
+"""The HTTP surface: campaigns, analyst search, aggregations and health (FastAPI)."""

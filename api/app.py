@@ -1,0 +1,39 @@
+"""The FastAPI application factory; OpenAPI docs are served at ``/docs``."""
+
+from __future__ import annotations
+
+from celery import Celery
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from api import campaigns, health, posts
+from sensing import __version__
+from sensing.config import Settings
+from sensing.query import QuerySyntaxError
+from sensing.store import Store, open_store
+
+
+def create_app(settings: Settings, *, store: Store | None = None,
+               celery: Celery | None = None) -> FastAPI:
+    """An API over ``settings``' store and broker; tests pass their own store and app."""
+    if celery is None:
+        from workers.app import make_celery
+
+        celery = make_celery(settings)
+    app = FastAPI(title="Sensing", version=__version__,
+                  description="Social listening for product launches: campaigns, search, "
+                              "aggregations.")
+    app.state.settings = settings
+    app.state.store = store or open_store(settings)
+    app.state.celery = celery
+
+    @app.exception_handler(QuerySyntaxError)
+    async def _bad_query(_: Request, exc: QuerySyntaxError) -> JSONResponse:
+        return JSONResponse(status_code=400, content={
+            "detail": {"error": "query_syntax", "message": exc.message,
+                       "position": exc.position, "explain": str(exc)}})
+
+    app.include_router(health.router)
+    app.include_router(campaigns.router)
+    app.include_router(posts.router)
+    return app

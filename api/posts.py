@@ -1,0 +1,89 @@
+"""Analyst search and aggregations over the store, plus erasure by author."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from celery import Celery
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+
+from api.deps import get_celery, get_store
+from sensing.query import QuerySyntaxError
+from sensing.schemas import SentimentLabel
+from sensing.store import Aggregations, PostFilter, SearchPage, Store
+from sensing.store.base import Interval
+
+router = APIRouter(tags=["posts"])
+
+FILTER_PARAMS = {"q", "campaign_id", "source", "lang", "sentiment", "since", "until",
+                 "author_id", "include_duplicates", "max_spam"}
+
+
+def reject_unknown_params(allowed: set[str]):
+    """A misspelt filter (``sentimnet=negative``) must not silently widen a search."""
+    def check(request: Request) -> None:
+        unknown = sorted(set(request.query_params) - allowed)
+        if unknown:
+            raise HTTPException(status.HTTP_400_BAD_REQUEST,
+                                f"unknown parameter(s) {', '.join(unknown)}; "
+                                f"known: {', '.join(sorted(allowed))}")
+    return check
+
+
+def post_filter(
+    q: Annotated[str | None, Query(description="Boolean query: AND OR NOT ( ) \"phrase\" "
+                                   "NEAR/n wildcard*", max_length=2000)] = None,
+    campaign_id: str | None = None,
+    source: Annotated[list[str] | None, Query()] = None,
+    lang: Annotated[list[str] | None, Query()] = None,
+    sentiment: Annotated[list[SentimentLabel] | None, Query()] = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    author_id: str | None = None,
+    include_duplicates: bool = True,
+    max_spam: Annotated[float | None, Query(ge=0, le=1)] = None,
+) -> PostFilter:
+    return PostFilter(query=q, campaign_id=campaign_id, sources=source or [], langs=lang or [],
+                      sentiment=sentiment or [], since=since, until=until, author_id=author_id,
+                      include_duplicates=include_duplicates, max_spam=max_spam)
+
+
+@router.get("/posts", response_model=SearchPage,
+            dependencies=[Depends(reject_unknown_params(FILTER_PARAMS | {"size", "cursor"}))])
+def search_posts(flt: PostFilter = Depends(post_filter),
+                 size: Annotated[int, Query(ge=1, le=500)] = 20,
+                 cursor: str | None = None, store: Store = Depends(get_store)) -> SearchPage:
+    """Newest first; pass ``next_cursor`` back as ``cursor`` for the next page."""
+    try:
+        return store.search(flt, size=size, cursor=cursor)
+    except QuerySyntaxError:
+        raise  # answered by the app's handler, with the position
+    except ValueError as exc:  # a cursor that is not one of ours
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, f"bad cursor: {exc}") from None
+
+
+@router.get("/aggregations", response_model=Aggregations,
+            dependencies=[Depends(reject_unknown_params(FILTER_PARAMS | {"interval", "top"}))])
+def aggregations(flt: PostFilter = Depends(post_filter), interval: Interval = "day",
+                 top: Annotated[int, Query(ge=1, le=100)] = 10,
+                 store: Store = Depends(get_store)) -> Aggregations:
+    """Volume per interval, sentiment split, top hashtags, authors, sources and languages."""
+    return store.aggregate(flt, interval=interval, top=top)
+
+
+@router.delete("/authors/{author_id}")
+def erase_author(author_id: str, store: Store = Depends(get_store)) -> dict:
+    """Erasure request: delete the author's profile and every post of theirs."""
+    return {"author_id": author_id, "posts_deleted": store.delete_author(author_id)}
+
+
+@router.get("/tasks/{task_id}", tags=["tasks"])
+def task_status(task_id: str, celery: Celery = Depends(get_celery)) -> dict:
+    result = celery.AsyncResult(task_id)
+    body: dict = {"task_id": task_id, "state": result.state}
+    if result.successful():
+        body["result"] = result.result
+    elif result.failed():
+        body["error"] = repr(result.result)
+    return body

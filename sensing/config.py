@@ -1,0 +1,65 @@
+"""One settings object, read from the environment (``SENSING_*``) or a ``.env`` file.
+
+The defaults describe the embedded deployment (SQLite store, file-system Celery broker, data
+under ``./sensing-data``), so a fresh checkout runs with no configuration at all. Production
+sets ``SENSING_STORE=elasticsearch``, ``SENSING_ES_URL`` and ``SENSING_BROKER_URL``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob of the service, with defaults that make the embedded mode work."""
+
+    model_config = SettingsConfigDict(env_prefix="SENSING_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(Path("sensing-data"), description="Where the embedded store, broker "
+                           "folders, crawl state and reports live.")
+    store: Literal["sqlite", "elasticsearch"] = "sqlite"
+    sqlite_path: Path | None = Field(None, description="Defaults to DATA_DIR/sensing.db.")
+    es_url: str = "http://127.0.0.1:9200"
+    es_index_prefix: str = Field("sensing", description="Prefix of every index, alias and "
+                                 "template, so several deployments can share one cluster.")
+    es_shards: int = 1
+    es_replicas: int = 0
+
+    broker_url: str | None = Field(None, description="Celery broker; None means the embedded "
+                                   "file-system broker under DATA_DIR/broker.")
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    analyze_batch_size: int = Field(100, ge=1, le=5000, description="Posts per analysis task.")
+
+    languages: list[str] = Field(default_factory=lambda: ["en", "ko", "ja", "es"],
+                                 description="Default campaign languages (ISO 639-1).")
+    user_agent: str = "SensingBot/0.1 (+https://github.com/sensing-project/sensing; social listening)"
+    mastodon_base_url: str = "https://mastodon.social"
+    max_post_bytes: int = Field(200_000, description="Posts with a longer raw text are rejected "
+                                "with a reason instead of slowing a whole batch.")
+
+    @property
+    def sqlite_file(self) -> Path:
+        return self.sqlite_path or self.data_dir / "sensing.db"
+
+    @property
+    def broker_dir(self) -> Path:
+        return self.data_dir / "broker"
+
+    @property
+    def state_dir(self) -> Path:
+        return self.data_dir / "crawl-state"
+
+    @property
+    def embedded_broker(self) -> bool:
+        return self.broker_url is None
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings; tests build their own ``Settings`` instead of patching this."""
+    return Settings()

@@ -1,0 +1,181 @@
+"""The data contract (DESIGN.md): Campaign, Post and Author, validated at every edge.
+
+Field names are fixed by the design; fields may be added. A crawler emits a Post with the
+platform fields and ``raw_text`` filled; the analysis pipeline fills ``text``, ``lang``,
+``sentiment`` and the rest, and records what it ran in ``pipeline``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SentimentLabel = Literal["positive", "neutral", "negative"]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _as_utc(value: datetime) -> datetime:
+    """Naive datetimes are taken to be UTC; aware ones are converted, so every stored time compares."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+class Model(BaseModel):
+    """Base for contract models: unknown fields are kept (add fields freely), times are UTC."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class AuthorRef(Model):
+    """The author as seen on one post; the full profile is an :class:`Author` document."""
+
+    id: str
+    handle: str = ""
+    name: str = ""
+    followers: int | None = None
+    following: int | None = None
+    verified: bool = False
+    bio: str = ""
+
+
+class Media(Model):
+    url: str
+    type: str = "image"
+    phash: str | None = None
+    labels: list[dict[str, Any]] = Field(default_factory=list)
+    ocr_text: str | None = None
+
+
+class Metrics(Model):
+    likes: int = 0
+    replies: int = 0
+    shares: int = 0
+    views: int | None = None
+
+
+class Sentiment(Model):
+    label: SentimentLabel = "neutral"
+    score: float = Field(0.0, ge=-1.0, le=1.0)
+    model: str = ""
+
+
+class AspectSentiment(Model):
+    aspect: str
+    sentiment: SentimentLabel
+    evidence: str = ""
+
+
+class Entity(Model):
+    text: str
+    label: str
+
+
+class PipelineInfo(Model):
+    version: str = ""
+    steps: dict[str, str] = Field(default_factory=dict, description="step name -> step version")
+
+
+class Post(Model):
+    """One platform post or comment; ``id`` is ``{source}:{native_id}`` and never changes."""
+
+    id: str
+    source: str
+    url: str = ""
+    campaign_ids: list[str] = Field(default_factory=list)
+    created_at: datetime
+    collected_at: datetime = Field(default_factory=utcnow)
+    author: AuthorRef
+    text: str = ""
+    raw_text: str = ""
+    lang: str = "und"
+    hashtags: list[str] = Field(default_factory=list)
+    mentions: list[str] = Field(default_factory=list)
+    urls: list[str] = Field(default_factory=list)
+    emojis: list[str] = Field(default_factory=list)
+    media: list[Media] = Field(default_factory=list)
+    metrics: Metrics = Field(default_factory=Metrics)
+    in_reply_to: str | None = None
+    thread_id: str | None = None
+    is_repost: bool = False
+    sentiment: Sentiment | None = None
+    aspects: list[AspectSentiment] = Field(default_factory=list)
+    entities: list[Entity] = Field(default_factory=list)
+    keywords: list[str] = Field(default_factory=list)
+    duplicate_of: str | None = None
+    content_hash: str | None = Field(None, description="Hash of the normalised text, for "
+                                     "exact-duplicate detection across batches.")
+    spam_score: float = Field(0.0, ge=0.0, le=1.0)
+    relevance: float = Field(1.0, ge=0.0, le=1.0)
+    pipeline: PipelineInfo = Field(default_factory=PipelineInfo)
+
+    @field_validator("created_at", "collected_at")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        return _as_utc(value)
+
+    @model_validator(mode="after")
+    def _id_names_source(self) -> Post:
+        if not self.id.startswith(f"{self.source}:") or self.id == f"{self.source}:":
+            raise ValueError(f"post id {self.id!r} must be '{self.source}:<native id>'")
+        return self
+
+
+class Author(Model):
+    """An author profile with what influencer and audience analysis adds to it."""
+
+    id: str
+    source: str
+    handle: str = ""
+    name: str = ""
+    followers: int | None = None
+    following: int | None = None
+    verified: bool = False
+    bio: str = ""
+    url: str = ""
+    follower_sample: list[str] = Field(default_factory=list)
+    interests: dict[str, float] = Field(default_factory=dict)
+    influence: float | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Campaign(Model):
+    """What a marketer listens for: a boolean query, languages, sources and the launch."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
+    name: str
+    query: str
+    description: str = ""
+    languages: list[str] = Field(default_factory=lambda: ["en"])
+    sources: list[str] = Field(default_factory=lambda: ["mastodon"])
+    launch_at: datetime
+    pre_window_days: int = Field(14, ge=0, le=365)
+    post_window_days: int = Field(14, ge=0, le=365)
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+    @field_validator("launch_at", "created_at")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        return _as_utc(value)
+
+    @field_validator("query")
+    @classmethod
+    def _query_parses(cls, value: str) -> str:
+        from sensing.query import parse_query  # late import: query imports nothing from here
+
+        parse_query(value)
+        return value
+
+    @property
+    def window_start(self) -> datetime:
+        return self.launch_at - timedelta(days=self.pre_window_days)
+
+    @property
+    def window_end(self) -> datetime:
+        return self.launch_at + timedelta(days=self.post_window_days)

@@ -1,0 +1,74 @@
+"""One batch through the data path: parse records -> analysis pipeline -> store.
+
+Shared by the Celery task (``analyze_batch``) and the file command (``sensing analyze``), so a
+post is analysed the same way whether it arrives from a crawl or from a JSONL file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from nlp.analyze import analyze_posts
+from nlp.pipeline import BatchContext, Pipeline
+from sensing.records import Rejection, parse_records
+from sensing.schemas import Campaign, Post
+from sensing.store import Store
+
+
+@dataclass
+class BatchResult:
+    """What happened to one batch; ``summary()`` is the task's JSON result."""
+
+    posts: list[Post]
+    rejected: list[Rejection]
+    problems: list[str] = field(default_factory=list)
+    indexed: int = 0
+    index_errors: list[str] = field(default_factory=list)
+
+    @property
+    def duplicates(self) -> int:
+        return sum(1 for p in self.posts if p.duplicate_of)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "received": len(self.posts) + len(self.rejected),
+            "rejected": len(self.rejected),
+            "analysed": len(self.posts),
+            "duplicates": self.duplicates,
+            "indexed": self.indexed,
+            "problems": self.problems[:50],
+            "rejections": [str(r) for r in self.rejected[:50]],
+            "index_errors": self.index_errors[:50],
+        }
+
+
+def analyze_records(records: Iterable[bytes | str | dict[str, Any]], pipeline: Pipeline, *,
+                    campaign: Campaign | None, max_text_bytes: int,
+                    known_hashes: Callable[[list[str]], dict[str, str]] | None = None,
+                    ) -> BatchResult:
+    """Parse and analyse a batch; bad records are rejected with a reason, never fatal."""
+    posts, rejected = parse_records(records, max_text_bytes)
+    ctx = BatchContext(campaign=campaign, **({"known_hashes": known_hashes} if known_hashes else {}))
+    if campaign is not None:
+        for post in posts:
+            if campaign.id not in post.campaign_ids:
+                post.campaign_ids.append(campaign.id)
+    analysed = analyze_posts(posts, pipeline, ctx) if posts else []
+    return BatchResult(posts=analysed, rejected=rejected, problems=list(ctx.problems))
+
+
+def analyze_and_index(records: Iterable[bytes | str | dict[str, Any]], pipeline: Pipeline,
+                      store: Store, *, campaign: Campaign | None,
+                      max_text_bytes: int) -> BatchResult:
+    """The worker's unit of work. Re-running it on the same records changes nothing: upserts
+    are keyed by post id and exact duplicates resolve to the same earliest post."""
+    known = (lambda hashes: store.find_content_hashes(campaign.id, hashes)) if campaign else None
+    result = analyze_records(records, pipeline, campaign=campaign,
+                             max_text_bytes=max_text_bytes, known_hashes=known)
+    if result.posts:
+        upsert = store.upsert_posts(result.posts)
+        result.indexed = upsert.created + upsert.updated
+        result.index_errors = upsert.errors
+    return result

@@ -1,0 +1,79 @@
+"""Celery tasks. Work moves in batches (never one task per post) and every task is safe to
+retry: indexing is an idempotent upsert keyed by post id."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from typing import Any
+
+import elasticsearch
+from celery import Celery, shared_task
+
+from nlp.pipeline import DEFAULT_PIPELINE, Pipeline, build_pipeline
+from sensing.config import Settings
+from sensing.store import Store, open_store
+from workers.analysis import analyze_and_index
+
+log = logging.getLogger(__name__)
+
+# Failures of the store itself (not of one post) are worth a retry with back-off.
+TRANSIENT_ERRORS = (elasticsearch.ConnectionError, elasticsearch.ConnectionTimeout,
+                    sqlite3.OperationalError)
+
+
+_runtime_lock = threading.Lock()
+
+
+def runtime(app: Celery) -> tuple[Settings, Store, Pipeline]:
+    """The worker process's long-lived resources, built once per app: one store client and
+    one pipeline (models load once, not per batch)."""
+    with _runtime_lock:
+        found = getattr(app, "_sensing_runtime", None)
+        if found is None:
+            settings: Settings = app.conf.sensing_settings
+            found = (settings, open_store(settings), build_pipeline(DEFAULT_PIPELINE))
+            app._sensing_runtime = found
+        return found
+
+
+@shared_task(name="sensing.analyze_batch", bind=True, autoretry_for=TRANSIENT_ERRORS,
+             retry_backoff=True, retry_backoff_max=120, max_retries=8)
+def analyze_batch(self, records: list[Any], campaign_id: str | None = None) -> dict[str, Any]:
+    """Analyse and index one batch of raw post records; returns the batch summary."""
+    settings, store, pipeline = runtime(self.app)
+    campaign = store.get_campaign(campaign_id) if campaign_id else None
+    if campaign_id and campaign is None:
+        log.warning("batch for unknown campaign %r: analysing with default languages", campaign_id)
+    result = analyze_and_index(records, pipeline, store, campaign=campaign,
+                               max_text_bytes=settings.max_post_bytes)
+    summary = result.summary()
+    for rejection in result.rejected:
+        log.warning("rejected %s", rejection)
+    log.info("batch of %d for %s: %d indexed, %d rejected, %d duplicates", summary["received"],
+             campaign_id, summary["indexed"], summary["rejected"], summary["duplicates"])
+    return summary
+
+
+@shared_task(name="sensing.crawl_campaign", bind=True)
+def crawl_campaign(self, campaign_id: str, source: str, base_url: str | None = None,
+                   limit: int | None = None) -> dict[str, Any]:
+    """Run one source's crawl for a campaign in its own process (Scrapy's reactor cannot
+    restart); its item pipeline enqueues ``analyze_batch`` tasks as batches fill."""
+    from crawlers.run import run_crawl
+
+    settings, store, _ = runtime(self.app)
+    campaign = store.get_campaign(campaign_id)
+    if campaign is None:
+        raise ValueError(f"no campaign {campaign_id!r}")
+    stats = run_crawl(source, query=campaign.query, campaign_id=campaign_id, base_url=base_url,
+                      out=None, limit=limit, settings=settings)
+    return stats.as_dict()
+
+
+def enqueue_batch(posts: list[dict[str, Any]], campaign_id: str) -> str:
+    """The crawl item pipeline's sink: hand one batch to the analysis queue; returns the task id."""
+    from workers.app import app
+
+    return app.send_task("sensing.analyze_batch", args=[posts, campaign_id], queue="analyze").id
