@@ -1,0 +1,167 @@
+"""The ``sensing`` command: the demo, the services, and the two file commands.
+
+``sensing crawl`` and ``sensing analyze`` are part of the public interface: they read and
+write JSON lines and need no store, broker or network beyond the source crawled, so a user
+can always check what a crawler emits and what the analysis makes of it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from sensing.config import Settings, get_settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Sensing: social listening for product launches.")
+err = Console(stderr=True)
+
+
+def _settings(data_dir: Path | None) -> Settings:
+    settings = get_settings()
+    return settings.model_copy(update={"data_dir": data_dir}) if data_dir else settings
+
+
+@app.command()
+def demo(
+    data_dir: Annotated[Path, typer.Option(help="Where the demo's store, broker, crawl state "
+                                                "and report go; wiped at the start.")]
+    = Path("sensing-data/demo"),
+    port: Annotated[int, typer.Option(help="API port (0 = any free port).")] = 8000,
+    serve: Annotated[bool, typer.Option(help="Keep the API running until Ctrl-C.")] = True,
+) -> None:
+    """Run the sample campaign end to end on the embedded default: sample sources -> crawl
+    -> in-process Celery worker -> analysis -> SQLite store -> report -> API."""
+    from workers.demo import run_demo
+
+    settings = get_settings().model_copy(update={"data_dir": data_dir.resolve(),
+                                                 "store": "sqlite", "broker_url": None,
+                                                 "sqlite_path": None})
+    run_demo(settings, port=port, serve=serve, console=err)
+
+
+@app.command()
+def worker(
+    queues: Annotated[str, typer.Option(help="Comma-separated queues to consume.")]
+    = "crawl,analyze",
+    concurrency: Annotated[int, typer.Option(min=1)] = 2,
+    loglevel: str = "INFO",
+) -> None:
+    """Run a Celery worker for the configured broker (SENSING_BROKER_URL, or embedded)."""
+    from workers.app import app as celery_app
+
+    celery_app.worker_main(["worker", f"--queues={queues}", f"--concurrency={concurrency}",
+                            f"--loglevel={loglevel}"])
+
+
+@app.command()
+def api(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve the HTTP API (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    from api.app import create_app
+
+    uvicorn.run(create_app(get_settings()), host=host, port=port)
+
+
+@app.command()
+def crawl(
+    source: Annotated[str, typer.Argument(help="Source kind, e.g. mastodon.")],
+    query: Annotated[str, typer.Option("--query", "-q", help="Campaign query.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="JSON lines file to append posts to.")],
+    base_url: Annotated[str | None, typer.Option(help="Instance or API base URL.")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="Stop after this many posts.")] = None,
+    campaign_id: Annotated[str | None, typer.Option(help="Campaign id stamped on posts and "
+                                                         "used for incremental state.")] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="Crawl state location.")] = None,
+) -> None:
+    """Crawl one source into a JSON lines file of normalised posts (no store needed)."""
+    from crawlers.run import run_crawl
+    from sensing.query import QuerySyntaxError, parse_query
+
+    try:
+        parse_query(query)
+    except QuerySyntaxError as exc:
+        err.print(f"[red]bad query:[/red]\n{exc}")
+        raise typer.Exit(2) from None
+    with err.status(f"crawling {source} for {query!r} ..."):
+        try:
+            stats = run_crawl(source, query=query, campaign_id=campaign_id, base_url=base_url,
+                              out=out, limit=limit, settings=_settings(data_dir))
+        except ValueError as exc:
+            err.print(f"[red]{exc}[/red]")
+            raise typer.Exit(2) from None
+    err.print_json(json.dumps(stats.as_dict(), default=str))
+    err.print(f"posts written to [bold]{out}[/bold]")
+
+
+@app.command()
+def analyze(
+    in_file: Annotated[Path, typer.Option("--in", "-i", exists=True, dir_okay=False,
+                                          help="JSON lines of posts (e.g. from sensing crawl).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="JSON lines of analysed posts.")],
+    campaign: Annotated[Path | None, typer.Option(help="Campaign JSON (languages, query) to "
+                                                       "analyse for.")] = None,
+) -> None:
+    """Run the analysis pipeline on a JSON lines file, locally (no services needed). Bad
+    records are reported on stderr and skipped; the rest are written."""
+    from workers.analyze_file import analyze_file
+
+    settings = get_settings()
+    camp = None
+    if campaign is not None:
+        from sensing.schemas import Campaign
+
+        camp = Campaign.model_validate_json(campaign.read_bytes())
+    totals = analyze_file(in_file, out, settings=settings, campaign=camp, console=err)
+    err.print_json(json.dumps(totals))
+    if totals["analysed"] == 0 and totals["rejected"]:
+        raise typer.Exit(1)
+
+
+@app.command()
+def steps() -> None:
+    """List the analysis steps this installation knows, with what each adds to a post."""
+    from nlp.pipeline import registered_steps
+
+    for step in registered_steps():
+        typer.echo(f"{step.name} {step.version}: {step.title}\n    {step.description}\n"
+                   f"    adds: {', '.join(step.adds)}")
+
+
+@app.command()
+def report(
+    campaign_id: str,
+    out: Annotated[Path | None, typer.Option(help="Output folder (default DATA_DIR/reports/ID).")]
+    = None,
+) -> None:
+    """Write the pre/post-launch reaction report (JSON + HTML) of a stored campaign."""
+    from sensing.store import open_store
+    from workers.reports import build_report, write_report
+
+    settings = get_settings()
+    store = open_store(settings)
+    try:
+        found = store.get_campaign(campaign_id)
+        if found is None:
+            err.print(f"[red]no campaign {campaign_id!r}[/red]")
+            raise typer.Exit(2)
+        paths = write_report(build_report(store, found),
+                             out or settings.data_dir / "reports" / campaign_id)
+    finally:
+        store.close()
+    for kind, path in paths.items():
+        typer.echo(f"{kind}: {path}")
+
+
+def main() -> None:
+    app(prog_name="sensing")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
