@@ -37,7 +37,8 @@ class Settings(BaseSettings):
 
     languages: list[str] = Field(default_factory=lambda: ["en", "ko", "ja", "es"],
                                  description="Default campaign languages (ISO 639-1).")
-    user_agent: str = "SensingBot/0.1 (+https://github.com/sensing-project/sensing; social listening)"
+    user_agent: str = ("SensingBot/0.1 (+https://github.com/sensing-project/sensing; "
+                       "social listening)")
     mastodon_base_url: str = "https://mastodon.social"
     max_post_bytes: int = Field(200_000, description="Posts with a longer raw text are rejected "
                                 "with a reason instead of slowing a whole batch.")

@@ -43,7 +43,8 @@ def _decode(raw: bytes | str) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise RecordError(f"invalid UTF-8 at byte {exc.start}: {raw[exc.start:exc.start + 4]!r}") from None
+        bad = raw[exc.start:exc.start + 4]
+        raise RecordError(f"invalid UTF-8 at byte {exc.start}: {bad!r}") from None
 
 
 def _load(raw: bytes | str | dict[str, Any]) -> dict[str, Any]:
@@ -53,7 +54,8 @@ def _load(raw: bytes | str | dict[str, Any]) -> dict[str, Any]:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise RecordError(f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+        raise RecordError(f"malformed JSON at line {exc.lineno} column {exc.colno}: "
+                          f"{exc.msg}") from None
     if not isinstance(value, dict):
         raise RecordError(f"expected a JSON object, got {type(value).__name__}")
     return value

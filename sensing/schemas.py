@@ -20,7 +20,7 @@ def utcnow() -> datetime:
 
 
 def _as_utc(value: datetime) -> datetime:
-    """Naive datetimes are taken to be UTC; aware ones are converted, so every stored time compares."""
+    """Naive datetimes are taken to be UTC; aware ones are converted, so all times compare."""
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value.astimezone(UTC)

@@ -50,7 +50,7 @@ def analyze_records(records: Iterable[bytes | str | dict[str, Any]], pipeline: P
                     ) -> BatchResult:
     """Parse and analyse a batch; bad records are rejected with a reason, never fatal."""
     posts, rejected = parse_records(records, max_text_bytes)
-    ctx = BatchContext(campaign=campaign, **({"known_hashes": known_hashes} if known_hashes else {}))
+    ctx = BatchContext(campaign=campaign, known_hashes=known_hashes)
     if campaign is not None:
         for post in posts:
             if campaign.id not in post.campaign_ids:

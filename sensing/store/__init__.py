@@ -22,4 +22,5 @@ def open_store(settings: Settings) -> Store:
     return store
 
 
-__all__ = ["Aggregations", "Bucket", "PostFilter", "SearchPage", "Store", "UpsertResult", "open_store"]
+__all__ = ["Aggregations", "Bucket", "PostFilter", "SearchPage", "Store", "UpsertResult",
+           "open_store"]

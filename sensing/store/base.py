@@ -48,7 +48,8 @@ class Bucket(BaseModel):
 class Aggregations(BaseModel):
     total: int
     volume: list[Bucket] = Field(description="Posts per interval, key = ISO start of interval "
-                                 "(UTC), ascending, empty intervals included between first and last.")
+                                 "(UTC), ascending, empty intervals included between the first "
+                                 "and the last.")
     sentiment: list[Bucket] = Field(description="Count per sentiment label (positive, neutral, "
                                     "negative; posts without sentiment are not counted).")
     hashtags: list[Bucket] = Field(description="Top hashtags, count desc then key asc.")
@@ -97,7 +98,8 @@ class Store(ABC):
     def count(self, flt: PostFilter) -> int: ...
 
     @abstractmethod
-    def aggregate(self, flt: PostFilter, interval: Interval = "day", top: int = 10) -> Aggregations: ...
+    def aggregate(self, flt: PostFilter, interval: Interval = "day",
+                  top: int = 10) -> Aggregations: ...
 
     @abstractmethod
     def export(self, flt: PostFilter, batch_size: int = 500) -> Iterator[Post]:
@@ -110,7 +112,8 @@ class Store(ABC):
 
     @abstractmethod
     def delete_author(self, author_id: str) -> int:
-        """Erase every post and the profile of an author (erasure requests); returns posts deleted."""
+        """Erase every post and the profile of an author (erasure requests); returns the
+        number of posts deleted."""
 
     # authors
     @abstractmethod
