@@ -108,7 +108,9 @@ class Store(ABC):
     @abstractmethod
     def find_content_hashes(self, campaign_id: str, hashes: Iterable[str]) -> dict[str, str]:
         """For exact-duplicate detection: content hash -> id of the earliest stored post of
-        the campaign with that hash (earliest by created_at, then id) among ``hashes``."""
+        the campaign with that hash (earliest by created_at, then id) among ``hashes``.
+        Posts already marked duplicates are not candidates, so the answer for a stored batch
+        does not change when the batch is analysed again."""
 
     @abstractmethod
     def delete_author(self, author_id: str) -> int:

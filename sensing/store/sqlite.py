@@ -1,0 +1,328 @@
+"""The embedded store: SQLite (stdlib) with FTS5, for one machine and zero services.
+
+Posts are kept as JSON documents with the filterable fields beside them in columns, campaign
+membership and hashtags in their own tables, and the search tokens in an FTS5 table whose
+rowid is the post's rowid. One connection, guarded by a lock, serves every thread: the
+embedded deployment's write rate is one worker's, and WAL lets readers go on meanwhile.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sensing.query import parse_query, to_fts
+from sensing.schemas import Author, Campaign, Post
+from sensing.store._common import (
+    decode_cursor,
+    encode_cursor,
+    index_text,
+    interval_start,
+    merged_campaigns,
+    ranked,
+    volume_buckets,
+)
+from sensing.store.base import (
+    Aggregations,
+    Interval,
+    PostFilter,
+    SearchPage,
+    Store,
+    UpsertResult,
+)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS posts (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    doc TEXT NOT NULL,
+    created_us INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    lang TEXT,
+    sentiment TEXT,
+    author_id TEXT,
+    duplicate_of TEXT,
+    spam_score REAL,
+    content_hash TEXT
+);
+CREATE INDEX IF NOT EXISTS posts_created ON posts (created_us DESC, id);
+CREATE INDEX IF NOT EXISTS posts_author ON posts (author_id);
+CREATE INDEX IF NOT EXISTS posts_hash ON posts (content_hash);
+CREATE TABLE IF NOT EXISTS post_campaigns (
+    post_id TEXT NOT NULL, campaign_id TEXT NOT NULL, PRIMARY KEY (campaign_id, post_id)
+);
+CREATE INDEX IF NOT EXISTS post_campaigns_post ON post_campaigns (post_id);
+CREATE TABLE IF NOT EXISTS post_hashtags (
+    post_id TEXT NOT NULL, tag TEXT NOT NULL, PRIMARY KEY (post_id, tag)
+);
+CREATE INDEX IF NOT EXISTS post_hashtags_tag ON post_hashtags (tag);
+CREATE VIRTUAL TABLE IF NOT EXISTS posts_fts
+    USING fts5(search_text, tokenize = 'unicode61 remove_diacritics 0');
+CREATE TABLE IF NOT EXISTS authors (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS campaigns (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
+"""
+
+
+def _us(moment: datetime) -> int:
+    """Microseconds since the epoch: exact, sortable, comparable in SQL."""
+    return round(moment.astimezone(UTC).timestamp() * 1_000_000)
+
+
+def _from_us(value: int) -> datetime:
+    return datetime.fromtimestamp(value / 1_000_000, UTC)
+
+
+class SqliteStore(Store):
+    def __init__(self, path: Path | str, timeout: float = 30.0):
+        self.path = Path(path)
+        self.timeout = timeout
+        self._lock = threading.RLock()
+        self._db: sqlite3.Connection | None = None
+
+    # -- plumbing --------------------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=self.timeout, check_same_thread=False,
+                             isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        return db
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None:
+            self._db = self._connect()
+        return self._db
+
+    def setup(self) -> None:
+        with self._lock:
+            self.db.executescript(SCHEMA)
+
+    def health(self) -> dict:
+        try:
+            with self._lock:
+                posts = self.db.execute("SELECT count(*) FROM posts").fetchone()[0]
+            return {"ok": True, "backend": "sqlite", "path": str(self.path), "posts": posts}
+        except sqlite3.Error as exc:
+            return {"ok": False, "backend": "sqlite", "path": str(self.path), "error": str(exc)}
+
+    def close(self) -> None:
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+
+    def _where(self, flt: PostFilter) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        args: list[Any] = []
+        if flt.query:
+            clauses.append("p.rowid IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?)")
+            args.append(to_fts(parse_query(flt.query)))
+        if flt.campaign_id:
+            clauses.append("EXISTS (SELECT 1 FROM post_campaigns c WHERE c.post_id = p.id "
+                           "AND c.campaign_id = ?)")
+            args.append(flt.campaign_id)
+        for column, values in (("source", flt.sources), ("lang", flt.langs),
+                               ("sentiment", flt.sentiment)):
+            if values:
+                clauses.append(f"p.{column} IN ({','.join('?' * len(values))})")
+                args.extend(values)
+        if flt.since:
+            clauses.append("p.created_us >= ?")
+            args.append(_us(flt.since))
+        if flt.until:
+            clauses.append("p.created_us < ?")
+            args.append(_us(flt.until))
+        if flt.author_id:
+            clauses.append("p.author_id = ?")
+            args.append(flt.author_id)
+        if not flt.include_duplicates:
+            clauses.append("p.duplicate_of IS NULL")
+        if flt.max_spam is not None:
+            clauses.append("p.spam_score <= ?")
+            args.append(flt.max_spam)
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+
+    def _select(self, sql: str, args: Iterable[Any] = ()) -> list[tuple]:
+        with self._lock:
+            return self.db.execute(sql, list(args)).fetchall()
+
+    # -- posts -----------------------------------------------------------------------------
+    def upsert_posts(self, posts: Iterable[Post]) -> UpsertResult:
+        result = UpsertResult()
+        with self._lock:
+            db = self.db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                for post in posts:
+                    self._upsert_one(db, post, result)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        return result
+
+    def _upsert_one(self, db: sqlite3.Connection, post: Post, result: UpsertResult) -> None:
+        row = db.execute("SELECT rowid, doc FROM posts WHERE id = ?", (post.id,)).fetchone()
+        if row is not None:
+            stored = Post.model_validate_json(row[1])
+            post = post.model_copy(update={"campaign_ids": merged_campaigns(
+                stored.campaign_ids, post.campaign_ids)})
+        values = (post.id, post.model_dump_json(), _us(post.created_at), post.source, post.lang,
+                  post.sentiment.label if post.sentiment else None, post.author.id,
+                  post.duplicate_of, post.spam_score, post.content_hash)
+        if row is None:
+            rowid = db.execute(
+                "INSERT INTO posts (id, doc, created_us, source, lang, sentiment, author_id, "
+                "duplicate_of, spam_score, content_hash) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                values).lastrowid
+            result.created += 1
+        else:
+            rowid = row[0]
+            db.execute("UPDATE posts SET id=?, doc=?, created_us=?, source=?, lang=?, "
+                       "sentiment=?, author_id=?, duplicate_of=?, spam_score=?, "
+                       "content_hash=? WHERE rowid=?", (*values, rowid))
+            db.execute("DELETE FROM posts_fts WHERE rowid = ?", (rowid,))
+            db.execute("DELETE FROM post_hashtags WHERE post_id = ?", (post.id,))
+            result.updated += 1
+        db.execute("INSERT INTO posts_fts (rowid, search_text) VALUES (?, ?)",
+                   (rowid, index_text(post)))
+        db.executemany("INSERT OR IGNORE INTO post_campaigns VALUES (?, ?)",
+                       [(post.id, c) for c in post.campaign_ids])
+        db.executemany("INSERT OR IGNORE INTO post_hashtags VALUES (?, ?)",
+                       [(post.id, t) for t in post.hashtags])
+
+    def get_posts(self, ids: Iterable[str]) -> list[Post]:
+        wanted = list(dict.fromkeys(ids))
+        found: dict[str, Post] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            rows = self._select(f"SELECT doc FROM posts WHERE id IN ({','.join('?' * len(chunk))})",
+                                chunk)
+            found.update((p.id, p) for p in (Post.model_validate_json(r[0]) for r in rows))
+        return [found[i] for i in wanted if i in found]
+
+    def search(self, flt: PostFilter, size: int = 20, cursor: str | None = None) -> SearchPage:
+        where, args = self._where(flt)
+        total = self._select(f"SELECT count(*) FROM posts p{where}", args)[0][0]
+        page_where, page_args = where, list(args)
+        if cursor:
+            created, last_id = decode_cursor(cursor)
+            page_where += (" AND " if where else " WHERE ") + \
+                "(p.created_us < ? OR (p.created_us = ? AND p.id > ?))"
+            page_args += [_us(created), _us(created), last_id]
+        rows = self._select(f"SELECT doc FROM posts p{page_where} "
+                            f"ORDER BY p.created_us DESC, p.id ASC LIMIT ?", [*page_args, size + 1])
+        posts = [Post.model_validate_json(r[0]) for r in rows[:size]]
+        more = len(rows) > size
+        return SearchPage(total=total, posts=posts,
+                          next_cursor=encode_cursor(posts[-1].created_at, posts[-1].id)
+                          if more else None)
+
+    def count(self, flt: PostFilter) -> int:
+        where, args = self._where(flt)
+        return self._select(f"SELECT count(*) FROM posts p{where}", args)[0][0]
+
+    def aggregate(self, flt: PostFilter, interval: Interval = "day",
+                  top: int = 10) -> Aggregations:
+        where, args = self._where(flt)
+
+        def grouped(column: str, limit: int | None = None) -> list[tuple[str, int]]:
+            sql = (f"SELECT {column}, count(*) AS n FROM posts p{where} AND {column} IS NOT NULL"
+                   if where else
+                   f"SELECT {column}, count(*) AS n FROM posts p WHERE {column} IS NOT NULL")
+            sql += f" GROUP BY {column} ORDER BY n DESC, {column} ASC"
+            return self._select(sql + (f" LIMIT {int(limit)}" if limit else ""), args)
+
+        volume = Counter(interval_start(_from_us(r[0]), interval)
+                         for r in self._select(f"SELECT created_us FROM posts p{where}", args))
+        tags = self._select(
+            f"SELECT h.tag, count(*) AS n FROM post_hashtags h JOIN posts p ON p.id = h.post_id"
+            f"{where} GROUP BY h.tag ORDER BY n DESC, h.tag ASC LIMIT {int(top)}", args)
+        return Aggregations(
+            total=sum(volume.values()), volume=volume_buckets(volume, interval),
+            sentiment=ranked(grouped("p.sentiment")), hashtags=ranked(tags),
+            authors=ranked(grouped("p.author_id", top)), sources=ranked(grouped("p.source")),
+            langs=ranked(grouped("p.lang")))
+
+    def export(self, flt: PostFilter, batch_size: int = 500) -> Iterator[Post]:
+        """Reads inside one transaction on its own connection: a WAL snapshot."""
+        where, args = self._where(flt)
+        db = self._connect()
+        try:
+            db.execute("BEGIN")
+            rows = db.execute(f"SELECT doc FROM posts p{where}", args)
+            while batch := rows.fetchmany(batch_size):
+                yield from (Post.model_validate_json(r[0]) for r in batch)
+            db.execute("COMMIT")
+        finally:
+            db.close()
+
+    def find_content_hashes(self, campaign_id: str, hashes: Iterable[str]) -> dict[str, str]:
+        wanted = list(dict.fromkeys(hashes))
+        found: dict[str, str] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            rows = self._select(
+                "SELECT p.content_hash, p.id FROM posts p JOIN post_campaigns c "
+                "ON c.post_id = p.id AND c.campaign_id = ? WHERE p.duplicate_of IS NULL AND "
+                f"p.content_hash IN ({','.join('?' * len(chunk))}) "
+                "ORDER BY p.created_us ASC, p.id ASC", [campaign_id, *chunk])
+            for digest, post_id in rows:
+                found.setdefault(digest, post_id)
+        return found
+
+    def delete_author(self, author_id: str) -> int:
+        with self._lock:
+            db = self.db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                rows = db.execute("SELECT rowid, id FROM posts WHERE author_id = ?",
+                                  (author_id,)).fetchall()
+                for rowid, post_id in rows:
+                    db.execute("DELETE FROM posts_fts WHERE rowid = ?", (rowid,))
+                    db.execute("DELETE FROM post_hashtags WHERE post_id = ?", (post_id,))
+                    db.execute("DELETE FROM post_campaigns WHERE post_id = ?", (post_id,))
+                db.execute("DELETE FROM posts WHERE author_id = ?", (author_id,))
+                db.execute("DELETE FROM authors WHERE id = ?", (author_id,))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        return len(rows)
+
+    # -- authors and campaigns -------------------------------------------------------------
+    def upsert_authors(self, authors: Iterable[Author]) -> UpsertResult:
+        result = UpsertResult()
+        with self._lock:
+            for author in authors:
+                exists = self.db.execute("SELECT 1 FROM authors WHERE id = ?",
+                                         (author.id,)).fetchone()
+                self.db.execute("INSERT OR REPLACE INTO authors VALUES (?, ?)",
+                                (author.id, author.model_dump_json()))
+                if exists:
+                    result.updated += 1
+                else:
+                    result.created += 1
+        return result
+
+    def get_author(self, author_id: str) -> Author | None:
+        rows = self._select("SELECT doc FROM authors WHERE id = ?", (author_id,))
+        return Author.model_validate_json(rows[0][0]) if rows else None
+
+    def save_campaign(self, campaign: Campaign) -> None:
+        with self._lock:
+            self.db.execute("INSERT OR REPLACE INTO campaigns VALUES (?, ?)",
+                            (campaign.id, campaign.model_dump_json()))
+
+    def get_campaign(self, campaign_id: str) -> Campaign | None:
+        rows = self._select("SELECT doc FROM campaigns WHERE id = ?", (campaign_id,))
+        return Campaign.model_validate_json(rows[0][0]) if rows else None
+
+    def list_campaigns(self) -> list[Campaign]:
+        return [Campaign.model_validate_json(r[0])
+                for r in self._select("SELECT doc FROM campaigns ORDER BY id")]
