@@ -16,7 +16,7 @@ QUEUES = ("crawl", "analyze")
 
 def _embedded_broker(settings: Settings) -> dict:
     root = settings.broker_dir.resolve()
-    for sub in ("queue", "processed", "results"):
+    for sub in ("queue", "processed", "results", "control"):
         (root / sub).mkdir(parents=True, exist_ok=True)
     return {
         "broker_url": "filesystem://",
@@ -25,6 +25,7 @@ def _embedded_broker(settings: Settings) -> dict:
             "data_folder_in": str(root / "queue"),
             "data_folder_out": str(root / "queue"),
             "processed_folder": str(root / "processed"),
+            "control_folder": str(root / "control"),
             "store_processed": False,
             "polling_interval": 0.2,
         },
