@@ -2,10 +2,13 @@
 
 Each step is a self-describing unit (like a 4CAT processor or a spaCy component): a name, a
 version, a title and description, the Post fields it fills, and a pydantic schema for its
-options. A step works on a whole batch, so a model is called once per batch, and knows only
+options. A step is called on a whole batch, so a model runs once per batch, and knows only
 the posts it is handed plus the :class:`BatchContext`. The pipeline stamps every post with
 the steps and versions that produced it (``post.pipeline``), so a stored document says how it
 was made and can be re-analysed when a step changes.
+
+One bad post never sinks its batch: per-post steps isolate each post, and when a batch step
+raises, the pipeline runs it again one post at a time to find and report the culprit.
 """
 
 from __future__ import annotations
@@ -26,7 +29,14 @@ DEFAULT_LANGUAGES = ("en", "ko", "ja", "es")
 
 
 class NoOptions(BaseModel):
+    """The options schema of a step that takes none: any option given is a typo."""
+
     model_config = ConfigDict(extra="forbid")
+
+
+def _nothing_known(hashes: list[str]) -> dict[str, str]:
+    """No store behind this batch (tests, one-off runs): no earlier post is known."""
+    return {}
 
 
 @dataclass
@@ -36,22 +46,32 @@ class BatchContext:
     report per-post problems instead of failing the batch."""
 
     campaign: Campaign | None = None
-    known_hashes: Callable[[list[str]], dict[str, str]] | None = None
+    known_hashes: Callable[[list[str]], dict[str, str]] = _nothing_known
     problems: list[str] = field(default_factory=list)
+    failed: dict[str, set[str]] = field(default_factory=dict, repr=False)
+    """post id -> names of the steps that failed on it (kept out of ``post.pipeline``)."""
 
     @property
-    def languages(self) -> tuple[str, ...]:
+    def languages(self) -> list[str]:
+        """The languages posts are expected in: the campaign's, or a broad default."""
         if self.campaign is not None and self.campaign.languages:
-            return tuple(self.campaign.languages)
-        return DEFAULT_LANGUAGES
+            return [code.lower() for code in self.campaign.languages]
+        return list(DEFAULT_LANGUAGES)
 
-    def lookup_hashes(self, hashes: list[str]) -> dict[str, str]:
-        return self.known_hashes(hashes) if self.known_hashes and hashes else {}
+    def report(self, post: Post, step: str, exc: BaseException) -> None:
+        """Record that ``step`` failed on ``post``; the post keeps what it had before."""
+        log.warning("analysis step %s failed on %s: %r", step, post.id, exc)
+        self.problems.append(f"{post.id}: {step}: {type(exc).__name__}: {exc}")
+        self.failed.setdefault(post.id, set()).add(step)
 
 
 class Step:
-    """One analysis unit. Subclasses set the class attributes and implement ``process``
-    (the whole batch) or ``process_post`` (one post, with per-post error isolation)."""
+    """One analysis unit. Subclasses set the class attributes and implement either
+    ``analyse_post`` (one post; the base class isolates failures) or ``__call__`` (the whole
+    batch, when a model is cheaper called once, or when posts are compared with each other).
+
+    Results are returned as field updates and applied only once the post's work succeeded,
+    so a step that fails half-way leaves the post exactly as it found it."""
 
     name: ClassVar[str]
     version: ClassVar[str]
@@ -60,32 +80,54 @@ class Step:
     adds: ClassVar[tuple[str, ...]]
     Options: ClassVar[type[BaseModel]] = NoOptions
 
-    def __init__(self, options: BaseModel):
-        self.options = options
+    def __init__(self, options: BaseModel | None = None):
+        self.options = options if options is not None else self.Options()
 
-    def process(self, posts: list[Post], ctx: BatchContext) -> None:
+    @classmethod
+    def describe(cls) -> dict[str, Any]:
+        """The self-description a CLI, an API or a report shows, options schema included."""
+        return {"name": cls.name, "version": cls.version, "title": cls.title,
+                "description": cls.description, "adds": list(cls.adds),
+                "options": cls.Options.model_json_schema()}
+
+    def __call__(self, posts: list[Post], ctx: BatchContext) -> list[Post]:
         for post in posts:
-            guarded(ctx, self.name, post, lambda p=post: self.process_post(p, ctx))
+            try:
+                updates = self.analyse_post(post, ctx)
+            except Exception as exc:  # noqa: BLE001 - one bad post must not sink its batch
+                ctx.report(post, self.name, exc)
+            else:
+                self.apply(post, updates)
+        return posts
 
-    def process_post(self, post: Post, ctx: BatchContext) -> None:
-        raise NotImplementedError(f"{type(self).__name__} implements neither process nor "
-                                  f"process_post")
+    def analyse_post(self, post: Post, ctx: BatchContext) -> dict[str, Any]:
+        """The fields this step sets on ``post`` (a subset of ``adds``)."""
+        raise NotImplementedError(f"{type(self).__name__} implements neither __call__ nor "
+                                  f"analyse_post")
 
-
-def guarded(ctx: BatchContext, step: str, post: Post, work: Callable[[], Any]) -> None:
-    """Run ``work`` for one post; a failure is recorded as a problem and the batch goes on."""
-    try:
-        work()
-    except Exception as exc:  # noqa: BLE001 - one bad post must not sink its batch
-        log.warning("%s failed on %s: %s", step, post.id, exc)
-        ctx.problems.append(f"{post.id}: {step}: {type(exc).__name__}: {exc}")
+    def apply(self, post: Post, updates: dict[str, Any]) -> None:
+        """Set the computed fields; a field not declared in ``adds`` is a bug in the step."""
+        undeclared = set(updates) - set(self.adds)
+        if undeclared:
+            raise RuntimeError(f"step {self.name!r} sets {sorted(undeclared)} but declares "
+                               f"adds={self.adds}")
+        for name, value in updates.items():
+            setattr(post, name, value)
 
 
 _REGISTRY: dict[str, type[Step]] = {}
 
 
 def register(cls: type[Step]) -> type[Step]:
-    """Class decorator: make a step available to pipeline configurations by its name."""
+    """Class decorator: make a step available to pipeline configurations by its name.
+    A step must describe itself fully and add only fields a Post has."""
+    missing = [a for a in ("name", "version", "title", "description", "adds")
+               if not getattr(cls, a, None)]
+    if missing:
+        raise TypeError(f"analysis step {cls.__name__} lacks {', '.join(missing)}")
+    unknown = set(cls.adds) - set(Post.model_fields)
+    if unknown:
+        raise TypeError(f"analysis step {cls.name!r} adds unknown Post fields {sorted(unknown)}")
     if cls.name in _REGISTRY and _REGISTRY[cls.name] is not cls:
         raise ValueError(f"two analysis steps are named {cls.name!r}")
     _REGISTRY[cls.name] = cls
@@ -93,6 +135,7 @@ def register(cls: type[Step]) -> type[Step]:
 
 
 def registered_steps() -> list[type[Step]]:
+    """Every known step class, built-in ones first, in pipeline order."""
     _load_builtin_steps()
     return list(_REGISTRY.values())
 
@@ -103,6 +146,9 @@ def _load_builtin_steps() -> None:
 
 @dataclass
 class Pipeline:
+    """Steps in order. ``run`` analyses a batch in place and stamps each post with the steps
+    (and versions) that actually produced it: a step that failed on a post is left out."""
+
     steps: list[Step]
 
     @property
@@ -113,19 +159,39 @@ class Pipeline:
 
     def run(self, posts: list[Post], ctx: BatchContext) -> list[Post]:
         for step in self.steps:
-            step.process(posts, ctx)
-        info = PipelineInfo(version=self.version, steps={s.name: s.version for s in self.steps})
+            try:
+                posts = step(posts, ctx)
+            except Exception:  # noqa: BLE001 - find the post that broke the batch step
+                log.warning("step %s failed on a batch of %d; retrying post by post",
+                            step.name, len(posts), exc_info=True)
+                posts = self._one_by_one(step, posts, ctx)
+        version = self.version
         for post in posts:
-            post.pipeline = info.model_copy(deep=True)
+            failed = ctx.failed.get(post.id, set())
+            post.pipeline = PipelineInfo(version=version, steps={
+                s.name: s.version for s in self.steps if s.name not in failed})
         return posts
+
+    @staticmethod
+    def _one_by_one(step: Step, posts: list[Post], ctx: BatchContext) -> list[Post]:
+        """A batch step over single posts: slower, and it cannot compare posts, but every
+        post that can be analysed is."""
+        done: list[Post] = []
+        for post in posts:
+            try:
+                done.extend(step([post], ctx))
+            except Exception as exc:  # noqa: BLE001 - recorded as the post's problem
+                ctx.report(post, step.name, exc)
+                done.append(post)
+        return done
 
 
 DEFAULT_PIPELINE: list[dict[str, Any]] = [
-    {"step": "clean"},
-    {"step": "hashtags"},
-    {"step": "langid"},
-    {"step": "dedupe"},
-    {"step": "sentiment"},
+    {"step": "clean", "options": {}},
+    {"step": "hashtags", "options": {}},
+    {"step": "langid", "options": {}},
+    {"step": "dedupe", "options": {}},
+    {"step": "sentiment", "options": {}},
 ]
 
 
@@ -140,7 +206,7 @@ def build_pipeline(config: list[dict[str, Any]]) -> Pipeline:
                              f"{', '.join(sorted(_REGISTRY))}")
         cls = _REGISTRY[name]
         try:
-            options = cls.Options.model_validate(entry.get("options", {}))
+            options = cls.Options.model_validate(entry.get("options") or {})
         except ValidationError as exc:
             raise ValueError(f"bad options for step {name!r}: {exc}") from None
         steps.append(cls(options))

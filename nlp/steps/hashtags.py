@@ -4,13 +4,16 @@ fullwidth ``＃ＮｏｖａＬｕｍｉｎａ`` count as one in aggregations."""
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 from nlp.pipeline import BatchContext, Step, register
+from nlp.text import distinct
 from sensing.schemas import Post
 
 
 def normalise_hashtag(tag: str) -> str:
-    return unicodedata.normalize("NFKC", tag).lstrip("#").strip().casefold()
+    """NFKC first, so a fullwidth ``＃`` is a ``#`` before it is stripped."""
+    return unicodedata.normalize("NFKC", tag).strip().lstrip("#").strip().casefold()
 
 
 @register
@@ -21,6 +24,6 @@ class Hashtags(Step):
     description = "Hashtags lowercased (casefold), NFKC, without '#', deduplicated in order."
     adds = ("hashtags",)
 
-    def process_post(self, post: Post, ctx: BatchContext) -> None:
+    def analyse_post(self, post: Post, ctx: BatchContext) -> dict[str, Any]:
         tags = (normalise_hashtag(tag) for tag in post.hashtags)
-        post.hashtags = list(dict.fromkeys(tag for tag in tags if tag))
+        return {"hashtags": distinct([tag for tag in tags if tag])}

@@ -2,25 +2,37 @@
 
 lingua is accurate on short social posts when it chooses among few languages, and light
 that way (all languages preloaded take ~1.3 GB), so one detector is built per language set
-and cached. Hangul or Kana in the text decide Korean or Japanese outright; too little text,
-or a close call, gives ``und`` rather than a guess.
+and cached for the life of the worker. Scripts settle the easy cases first: mostly Hangul is
+Korean, Kana with kanji is Japanese. Too few letters, or a low confidence, give ``und``
+rather than a guess; so does a language outside the campaign's set.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
-from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
+from lingua import (
+    ConfidenceValue,
+    IsoCode639_1,
+    Language,
+    LanguageDetector,
+    LanguageDetectorBuilder,
+)
 from pydantic import BaseModel, ConfigDict, Field
 
 from nlp.pipeline import BatchContext, Step, register
-from nlp.steps.clean import MENTION, URL
+from nlp.text import MENTION, URL
 from sensing.schemas import Post
 
 HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
-KANA = re.compile(r"[\u3040-\u30ff]")
+KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff]")
+HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
 LETTER = re.compile(r"[^\W\d_]")
+NOT_WORDS = re.compile(rf"{URL.pattern}|{MENTION.pattern}|\[(?:email|phone)\]|#")
+
+_BUILD_LOCK = threading.Lock()
 
 
 def _language(code: str) -> Language | None:
@@ -31,56 +43,85 @@ def _language(code: str) -> Language | None:
 
 
 @lru_cache(maxsize=16)
-def detector(codes: tuple[str, ...], min_distance: float) -> LanguageDetector:
-    """lingua needs two candidates to compare; a one-language campaign is compared with
-    English (or Spanish, if that one language is English)."""
+def _detector(codes: tuple[str, ...]) -> LanguageDetector:
     languages = {lang for code in codes if (lang := _language(code)) is not None}
     if len(languages) < 2:
-        languages |= {Language.ENGLISH if Language.ENGLISH not in languages
-                      else Language.SPANISH}
-    return (LanguageDetectorBuilder.from_languages(*languages)
-            .with_minimum_relative_distance(min_distance).build())
+        languages |= {Language.SPANISH if Language.ENGLISH in languages else Language.ENGLISH}
+    return LanguageDetectorBuilder.from_languages(*languages).build()
+
+
+def detector(codes: tuple[str, ...]) -> LanguageDetector:
+    """The cached detector for a language set. lingua needs two candidates to compare, so a
+    one-language campaign is compared with English (or Spanish, if it is English); answers
+    outside the set still come out as ``und``. Built under a lock so that worker threads
+    never hold two copies of the same models."""
+    with _BUILD_LOCK:
+        return _detector(tuple(sorted(set(codes))))
 
 
 class LangidOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    min_letters: int = Field(3, description="Fewer letters than this: 'und'.")
-    min_distance: float = Field(0.1, ge=0, le=0.99, description="lingua's minimum relative "
-                                "distance: higher answers 'und' more often and errs less.")
+    min_letters: int = Field(3, ge=1, description="Fewer letters than this (outside Hangul "
+                             "and Kana, which name their language): 'und'.")
+    min_confidence: float = Field(0.5, ge=0, le=1, description="lingua's confidence for the "
+                                  "best language below this: 'und'.")
 
 
-def detection_text(post: Post) -> str:
-    """The words people wrote: no URLs or handles; hashtags count as words."""
-    return MENTION.sub(" ", URL.sub(" ", post.text)).replace("#", " ")
+def detection_text(text: str) -> str:
+    """The words people wrote: no URLs, handles or masks; hashtags count as words."""
+    return NOT_WORDS.sub(" ", text)
+
+
+def by_script(text: str, allowed: set[str]) -> str | None:
+    """``ko``/``ja`` when the script says so, ``und`` for Han-only text when Chinese is not
+    a candidate (lingua would call it Japanese), ``None`` when lingua must decide."""
+    letters = len(LETTER.findall(text))
+    hangul, kana, han = (len(p.findall(text)) for p in (HANGUL, KANA, HAN))
+    if not letters:
+        return None
+    if hangul * 2 >= letters and "ko" in allowed:
+        return "ko"
+    if kana and (kana + han) * 2 >= letters and "ja" in allowed:
+        return "ja"
+    if han * 2 >= letters and not kana and "zh" not in allowed:
+        return "und"
+    return None
 
 
 @register
 class Langid(Step):
     name = "langid"
-    version = "1.0"
+    version = "1.1"
     title = "Identify language"
-    description = ("ISO 639-1 language among the campaign's languages (lingua, restricted); "
-                   "Hangul/Kana decide ko/ja; 'und' when unsure.")
+    description = ("ISO 639-1 language among the campaign's languages (lingua, restricted to "
+                   "them); Hangul/Kana decide ko/ja; 'und' when too short or unsure.")
     adds = ("lang",)
     Options = LangidOptions
 
-    def process(self, posts: list[Post], ctx: BatchContext) -> None:
+    def __call__(self, posts: list[Post], ctx: BatchContext) -> list[Post]:
         allowed = set(ctx.languages)
-        pending: list[tuple[Post, str]] = []
-        for post in posts:
-            text = detection_text(post)
-            if len(LETTER.findall(text)) < self.options.min_letters:
-                post.lang = "und"
-            elif "ja" in allowed and KANA.search(text):
-                post.lang = "ja"
-            elif "ko" in allowed and HANGUL.search(text):
-                post.lang = "ko"
+        langs: dict[int, str] = {}
+        pending: list[tuple[int, str]] = []
+        for index, post in enumerate(posts):
+            text = detection_text(post.text)
+            decided = by_script(text, allowed)
+            if decided is not None:
+                langs[index] = decided
+            elif len(LETTER.findall(text)) < self.options.min_letters:
+                langs[index] = "und"
             else:
-                pending.append((post, text))
-        if not pending:
-            return
-        found = detector(tuple(sorted(allowed)), self.options.min_distance) \
-            .detect_languages_in_parallel_of([text for _, text in pending])
-        for (post, _), language in zip(pending, found, strict=True):
-            code = language.iso_code_639_1.name.lower() if language is not None else "und"
-            post.lang = code if code in allowed else "und"
+                pending.append((index, text))
+        if pending:
+            found = detector(tuple(allowed)).compute_language_confidence_values_in_parallel(
+                [text for _, text in pending])
+            for (index, _), confidences in zip(pending, found, strict=True):
+                langs[index] = self.best(confidences, allowed)
+        for index, post in enumerate(posts):
+            self.apply(post, {"lang": langs[index]})
+        return posts
+
+    def best(self, confidences: list[ConfidenceValue], allowed: set[str]) -> str:
+        if not confidences or confidences[0].value < self.options.min_confidence:
+            return "und"
+        code = confidences[0].language.iso_code_639_1.name.lower()
+        return code if code in allowed else "und"

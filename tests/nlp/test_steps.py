@@ -31,7 +31,7 @@ def test_clean_turns_mastodon_html_into_text_and_extracts_entities() -> None:
     [done] = analyse(post(1, raw))
     assert done.text == "Loving the #NovaLumina cc @ana 😍🔥\nmore: https://lumina.example/x2"
     assert done.hashtags == ["novalumina"]
-    assert done.mentions == ["@ana"]
+    assert done.mentions == ["@ana@m.s"]
     assert done.urls == ["https://lumina.example/x2"]
     assert done.emojis == ["😍", "🔥"]
 
