@@ -13,7 +13,9 @@ of digits:
 
 Numbers written without a ``+`` or a trunk ``0`` in other national styles (Spanish
 ``612 345 678``) are not masked: the false positives would cost more than they save.
-URLs and @handles are left untouched (a handle ``@ana@host.social`` is not an address).
+Korean and Japanese particles may follow a number directly (``010-1234-5678로``), so only
+ASCII letters and digits count as "inside a word". URLs and @handles are left untouched (a
+handle ``@ana@host.social`` is not an address).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from nlp.text import MENTION, URL
 EMAIL = re.compile(r"(?<![\w.+@-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
                    r"(?![\w@-])")
 PHONE = re.compile(r"""
-    (?<![\w+#$€£¥₩/.,:-])                       # not inside a word, number, price or path
+    (?<![A-Za-z0-9_+#$€£¥₩/.,-])                # not inside a word, number, price or path
     (?:
         (?P<intl>\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,6})
       | \(0?\d{1,4}\)\ ?\d{3,4}[ .-]?\d{4}             # (03) 1234-5678, (415) 555-0100
@@ -34,7 +36,7 @@ PHONE = re.compile(r"""
       | \d{3}(?P<s3>[.-])\d{3}(?P=s3)\d{4}             # 415-555-0100
       | 0[1-9]0\d{8}                                   # 01012345678, 09012345678
     )
-    (?![\w-]|[.,:/]\d)                          # not followed by more of a number
+    (?![A-Za-z0-9_-]|[.,:/]\d)                  # not followed by more of a number
 """, re.VERBOSE)
 # Spans that are never masked (a URL may hold digits or an @).
 PROTECTED = re.compile(f"{URL.pattern}|{MENTION.pattern}")

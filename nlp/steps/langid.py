@@ -5,6 +5,10 @@ that way (all languages preloaded take ~1.3 GB), so one detector is built per la
 and cached for the life of the worker. Scripts settle the easy cases first: mostly Hangul is
 Korean, Kana with kanji is Japanese. Too few letters, or a low confidence, give ``und``
 rather than a guess; so does a language outside the campaign's set.
+
+A detector that knows only the campaign's languages forces every post into one of them
+(Portuguese comes out as Spanish with full confidence). So a few *decoy* languages are
+compared too (option ``decoys``; ~15 MB each): a post that reads as one of them is ``und``.
 """
 
 from __future__ import annotations
@@ -51,10 +55,9 @@ def _detector(codes: tuple[str, ...]) -> LanguageDetector:
 
 
 def detector(codes: tuple[str, ...]) -> LanguageDetector:
-    """The cached detector for a language set. lingua needs two candidates to compare, so a
-    one-language campaign is compared with English (or Spanish, if it is English); answers
-    outside the set still come out as ``und``. Built under a lock so that worker threads
-    never hold two copies of the same models."""
+    """The cached detector for a language set (unknown codes are ignored). lingua needs two
+    candidates, so a lone language is compared with English (or Spanish, if it is English).
+    Built under a lock so that worker threads never hold two copies of the same models."""
     with _BUILD_LOCK:
         return _detector(tuple(sorted(set(codes))))
 
@@ -63,8 +66,13 @@ class LangidOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
     min_letters: int = Field(3, ge=1, description="Fewer letters than this (outside Hangul "
                              "and Kana, which name their language): 'und'.")
-    min_confidence: float = Field(0.5, ge=0, le=1, description="lingua's confidence for the "
+    min_confidence: float = Field(0.3, ge=0, le=1, description="lingua's confidence for the "
                                   "best language below this: 'und'.")
+    min_margin: float = Field(0.1, ge=0, le=1, description="Best language's confidence less "
+                              "than this above the runner-up's (a close call): 'und'.")
+    decoys: list[str] = Field(["fr", "de", "pt", "it"], description="Languages compared but "
+                              "never answered, so their posts are 'und', not the nearest "
+                              "campaign language.")
 
 
 def detection_text(text: str) -> str:
@@ -91,7 +99,7 @@ def by_script(text: str, allowed: set[str]) -> str | None:
 @register
 class Langid(Step):
     name = "langid"
-    version = "1.1"
+    version = "1.2"
     title = "Identify language"
     description = ("ISO 639-1 language among the campaign's languages (lingua, restricted to "
                    "them); Hangul/Kana decide ko/ja; 'und' when too short or unsure.")
@@ -112,7 +120,8 @@ class Langid(Step):
             else:
                 pending.append((index, text))
         if pending:
-            found = detector(tuple(allowed)).compute_language_confidence_values_in_parallel(
+            candidates = tuple(allowed | set(self.options.decoys))
+            found = detector(candidates).compute_language_confidence_values_in_parallel(
                 [text for _, text in pending])
             for (index, _), confidences in zip(pending, found, strict=True):
                 langs[index] = self.best(confidences, allowed)
@@ -121,7 +130,13 @@ class Langid(Step):
         return posts
 
     def best(self, confidences: list[ConfidenceValue], allowed: set[str]) -> str:
-        if not confidences or confidences[0].value < self.options.min_confidence:
+        """The most likely language, if it is sure enough, clear enough and a campaign's.
+        Confidences are sorted, best first, and sum to 1 over the candidates."""
+        if not confidences:
+            return "und"
+        top = confidences[0].value
+        runner_up = confidences[1].value if len(confidences) > 1 else 0.0
+        if top < self.options.min_confidence or top - runner_up < self.options.min_margin:
             return "und"
         code = confidences[0].language.iso_code_639_1.name.lower()
         return code if code in allowed else "und"

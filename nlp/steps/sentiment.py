@@ -1,17 +1,21 @@
 """``sentiment``: a first, honest sentiment step.
 
-English text is scored by VADER, with emoji read through :mod:`nlp.emoji_valence` (VADER's
-own emoji handling reads 🔥 as negative and 👍 as neutral). No other language is covered by
-VADER's lexicon, so other languages are scored by their emoji alone, since an emoji means
-much the same in every language (model ``...:emoji-only``). A post in another language
-with no emoji that carries a valence is ``neutral`` 0.0 with model
-``none:<lang>-not-covered``, so reports can tell "not measured" from "neutral". The NLP
-issue replaces this step with a multilingual transformer classifier.
+English text is scored by VADER. Emoji are scored apart from the words, by
+:mod:`nlp.emoji_valence` (VADER's own emoji handling reads 🔥 as negative and 👍 as neutral,
+and lets "don't like it 👎" negate the emoji into praise), and their valences are added to
+the words' raw VADER sum before VADER's normalisation, so one compound score comes out.
+
+VADER's lexicon covers no other language, so other languages are scored by their emoji
+alone, since an emoji means much the same in every language (model ``...:emoji-only``). A
+post in another language with no emoji that carries a valence is ``neutral`` 0.0 with
+model ``none:<lang>-not-covered``, so reports can tell "not measured" from "neutral". The
+NLP issue replaces this step with a multilingual transformer classifier.
 """
 
 from __future__ import annotations
 
-from functools import cached_property
+import math
+from functools import lru_cache
 from importlib.metadata import version
 from typing import Any
 
@@ -25,6 +29,32 @@ from sensing.schemas import Post, Sentiment, SentimentLabel
 
 MODEL = f"vader-{version('vaderSentiment')}+emoji"
 COVERED = frozenset({"en"})
+ALPHA = 15.0  # VADER's normalisation constant: compound = sum / sqrt(sum² + ALPHA)
+
+
+def normalise(total: float) -> float:
+    return total / math.sqrt(total * total + ALPHA)
+
+
+def unnormalise(compound: float) -> float:
+    """The raw valence sum behind a VADER compound score (the inverse of ``normalise``)."""
+    compound = max(-0.9999, min(0.9999, compound))
+    return compound * math.sqrt(ALPHA / (1 - compound * compound))
+
+
+@lru_cache(maxsize=1)
+def vader() -> SentimentIntensityAnalyzer:
+    """One analyzer per process: reading its lexicon takes a while."""
+    return SentimentIntensityAnalyzer()
+
+
+@lru_cache(maxsize=4096)
+def emoji_valence(found: str) -> float:
+    """Valence of one emoji on VADER's raw scale: our table by its first code point (so ❤️
+    and 👍🏽 count as ❤ and 👍), else VADER's reading of its English name."""
+    if found[0] in EMOJI_VALENCE:
+        return EMOJI_VALENCE[found[0]]
+    return unnormalise(vader().polarity_scores(found)["compound"])
 
 
 class SentimentOptions(BaseModel):
@@ -33,39 +63,16 @@ class SentimentOptions(BaseModel):
                              "(VADER's own recommendation).")
 
 
-def analyzer_with_emoji_valences() -> SentimentIntensityAnalyzer:
-    """VADER with our emoji valences: each listed emoji reads as a private lexicon word, so
-    VADER's rules (negation, "but", intensifiers) apply to it like to any word."""
-    analyzer = SentimentIntensityAnalyzer()
-    for char, valence in EMOJI_VALENCE.items():
-        word = f"emojivalence{ord(char):x}"
-        analyzer.emojis[char] = word
-        analyzer.lexicon[word] = valence
-    return analyzer
-
-
-def spaced_emoji(text: str) -> str:
-    """VADER glues an emoji's replacement to the next word ("😍great"); spaces prevent it."""
-    return emoji.replace_emoji(text, replace=lambda found, _: f" {found} ")
-
-
 @register
 class LexiconSentiment(Step):
     name = "sentiment"
     version = "1.1"
     title = "Sentiment (VADER + emoji)"
-    description = ("English by VADER with an emoji valence table; other languages by their "
+    description = ("English by VADER plus an emoji valence table; other languages by their "
                    "emoji only (model '...:emoji-only'); otherwise neutral 0.0 with model "
                    "'none:<lang>-not-covered' so reports can exclude it.")
     adds = ("sentiment",)
     Options = SentimentOptions
-
-    @cached_property
-    def analyzer(self) -> SentimentIntensityAnalyzer:
-        return analyzer_with_emoji_valences()
-
-    def compound(self, text: str) -> float:
-        return self.analyzer.polarity_scores(text)["compound"]
 
     def label(self, score: float) -> SentimentLabel:
         if score >= self.options.threshold:
@@ -75,12 +82,14 @@ class LexiconSentiment(Step):
         return "neutral"
 
     def analyse_post(self, post: Post, ctx: BatchContext) -> dict[str, Any]:
+        valences = [emoji_valence(found["emoji"]) for found in emoji.emoji_list(post.text)]
         if post.lang in COVERED:
-            score, model = self.compound(spaced_emoji(post.text)), MODEL
-        elif any(self.compound(char) for char in post.emojis):
-            score, model = self.compound(" ".join(post.emojis)), f"{MODEL}:emoji-only"
+            words = vader().polarity_scores(emoji.replace_emoji(post.text, " "))
+            total, model = unnormalise(words["compound"]) + sum(valences), MODEL
+        elif any(valences):
+            total, model = sum(valences), f"{MODEL}:emoji-only"
         else:
             return {"sentiment": Sentiment(label="neutral", score=0.0,
                                            model=f"none:{post.lang}-not-covered")}
-        return {"sentiment": Sentiment(label=self.label(score), score=round(score, 4),
-                                       model=model)}
+        score = round(normalise(total), 4)
+        return {"sentiment": Sentiment(label=self.label(score), score=score, model=model)}
