@@ -135,9 +135,12 @@ def register(cls: type[Step]) -> type[Step]:
 
 
 def registered_steps() -> list[type[Step]]:
-    """Every known step class, built-in ones first, in pipeline order."""
+    """Every known step class: those of the default pipeline first, in its order, then the
+    others in the order they were registered."""
     _load_builtin_steps()
-    return list(_REGISTRY.values())
+    order = [entry["step"] for entry in DEFAULT_PIPELINE]
+    return sorted(_REGISTRY.values(),
+                  key=lambda cls: order.index(cls.name) if cls.name in order else len(order))
 
 
 def _load_builtin_steps() -> None:
