@@ -82,14 +82,17 @@ def detection_text(text: str) -> str:
 
 def by_script(text: str, allowed: set[str]) -> str | None:
     """``ko``/``ja`` when the script says so, ``und`` for Han-only text when Chinese is not
-    a candidate (lingua would call it Japanese), ``None`` when lingua must decide."""
+    a candidate (lingua would call it Japanese), ``None`` when lingua must decide.
+
+    A third of the letters suffices: Korean and Japanese posts often name the product in
+    Latin letters ("저도 그래요 ㅠㅠ Nova Lumina X2"), English posts rarely hold Hangul."""
     letters = len(LETTER.findall(text))
     hangul, kana, han = (len(p.findall(text)) for p in (HANGUL, KANA, HAN))
     if not letters:
         return None
-    if hangul * 2 >= letters and "ko" in allowed:
+    if hangul * 3 >= letters and "ko" in allowed:
         return "ko"
-    if kana and (kana + han) * 2 >= letters and "ja" in allowed:
+    if kana and (kana + han) * 3 >= letters and "ja" in allowed:
         return "ja"
     if han * 2 >= letters and not kana and "zh" not in allowed:
         return "und"
@@ -99,7 +102,7 @@ def by_script(text: str, allowed: set[str]) -> str | None:
 @register
 class Langid(Step):
     name = "langid"
-    version = "1.2"
+    version = "1.3"
     title = "Identify language"
     description = ("ISO 639-1 language among the campaign's languages (lingua, restricted to "
                    "them); Hangul/Kana decide ko/ja; 'und' when too short or unsure.")

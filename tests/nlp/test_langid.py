@@ -22,6 +22,8 @@ def campaign(*languages: str) -> BatchContext:
     ("I don't like it 👎", "en"),
     ("노바루미나 카메라 진짜 좋다", "ko"),
     ("좋아요 #X2", "ko"),
+    ("저도 그래요 ㅠㅠ Nova Lumina X2", "ko"),
+    ("Nova Lumina X2 のカメラ最高", "ja"),
     ("ノヴァルミナのカメラすごい", "ja"),
     ("新しいカメラ最高", "ja"),
     ("La cámara del teléfono es increíble", "es"),
