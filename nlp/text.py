@@ -7,6 +7,7 @@ the way ``clean`` wrote it without any step depending on another step's module.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ STRAY_JOINER = re.compile(rf"(?<!{EMOJI_CHAR})\u200d|\u200d(?!{EMOJI_CHAR})")
 SPACES = re.compile(r"[^\S\n]+")
 BLANK_LINES = re.compile(r"\n{3,}")
 LOOKS_LIKE_HTML = re.compile(r"<(?:[a-zA-Z][\w-]*|/[a-zA-Z][\w-]*|!--)[^<>]*>")
+HIDDEN_ELEMENT = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.S | re.I)
 
 PARAGRAPH_TAGS = frozenset({
     "p", "div", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl",
@@ -56,7 +58,10 @@ def html_to_text(raw: str) -> Extracted:
     raw = INVISIBLE.sub("", raw.replace("\r\n", "\n").replace("\r", "\n"))
     if not LOOKS_LIKE_HTML.search(raw):
         return Extracted(raw)
-    root = lxml_html.document_fromstring(raw)
+    try:
+        root = lxml_html.document_fromstring(raw)
+    except etree.ParserError:  # nothing but comments and whitespace
+        return Extracted("")
     for node in list(root.iter(etree.Comment, etree.ProcessingInstruction, *DROPPED_TAGS)):
         node.drop_tree()
     found = Extracted("")
@@ -69,7 +74,15 @@ def html_to_text(raw: str) -> Extracted:
         elif node.tag in LINE_TAGS:
             node.tail = "\n" + (node.tail or "")
     found.text = root.text_content()
+    if not found.text.strip():
+        found.text = _strip_tags(raw)
     return found
+
+
+def _strip_tags(raw: str) -> str:
+    """Last resort when the parser kept no text: libxml2 drops everything nested more than
+    255 elements deep, and a hostile post can be built that way."""
+    return html.unescape(LOOKS_LIKE_HTML.sub(" ", HIDDEN_ELEMENT.sub(" ", raw)))
 
 
 def _read_anchor(anchor: lxml_html.HtmlElement, found: Extracted) -> None:

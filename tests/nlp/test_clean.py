@@ -84,3 +84,10 @@ def test_copies_by_different_accounts_share_a_content_hash() -> None:
     c = clean("WIN a Nova Lumina X3!!!")
     assert a.content_hash == b.content_hash != c.content_hash
     assert clean("https://only.example/link").content_hash is None
+
+
+def test_odd_html_never_fails_the_post() -> None:
+    assert clean("<!-- only a comment -->").text == ""
+    assert clean("<script>track()</script>").text == ""
+    deep = "<div>" * 400 + "still here &amp; <script>evil()</script>" + "</div>" * 400
+    assert clean(deep).text == "still here &", "libxml2 drops text nested this deep"
