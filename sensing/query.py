@@ -19,7 +19,7 @@ a campaign that collects everything is never what a marketer meant.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sensing.textsearch import search_tokens
 
@@ -48,11 +48,13 @@ class QuerySyntaxError(ValueError):
 class Term:
     text: str
     prefix: bool = False
+    source: str = field(default="", compare=False)  # as the user wrote it
 
 
 @dataclass(frozen=True)
 class Phrase:
     tokens: tuple[str, ...]
+    source: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -254,8 +256,10 @@ class _Parser:
             if len(tokens) > 1:
                 raise self.error("a wildcard applies to one word; this is several",
                                  lexeme.pos)
-            return Term(tokens[0], prefix=True)
-        return Term(tokens[0]) if len(tokens) == 1 else Phrase(tuple(tokens))
+            return Term(tokens[0], prefix=True, source=lexeme.text)
+        if len(tokens) == 1:
+            return Term(tokens[0], source=text)
+        return Phrase(tuple(tokens), source=text)
 
 
 def parse_query(query: str) -> Node:
@@ -264,6 +268,26 @@ def parse_query(query: str) -> Node:
         raise QuerySyntaxError(f"query longer than {MAX_QUERY_CHARS} characters", query,
                                MAX_QUERY_CHARS)
     return _Parser(query).parse()
+
+
+def positive_words(query: str) -> list[str]:
+    """The words and phrases a post must or may contain, as written (not under NOT, no
+    wildcards): what a platform without boolean search is asked for, e.g. as hashtags."""
+    found: list[str] = []
+
+    def walk(node: Node) -> None:
+        if isinstance(node, Term | Phrase):
+            if not (isinstance(node, Term) and node.prefix):
+                found.append(node.source)
+        elif isinstance(node, Near):
+            walk(node.left)
+            walk(node.right)
+        elif isinstance(node, And | Or):
+            for child in node.children:
+                walk(child)
+
+    walk(parse_query(query))
+    return list(dict.fromkeys(found))
 
 
 # --- the local matcher --------------------------------------------------------------------

@@ -17,6 +17,7 @@ from sensing.query import (
     describe,
     matches,
     parse_query,
+    positive_words,
     to_es,
     to_fts,
 )
@@ -135,6 +136,11 @@ def test_elasticsearch_compilation() -> None:
     assert near["all_of"]["max_gaps"] == 2 and near["all_of"]["ordered"] is False
     assert near["all_of"]["intervals"][0] == {"match": {"query": "nova lumina",
                                                         "ordered": True, "max_gaps": 0}}
+
+
+def test_positive_words_are_what_a_platform_search_is_asked_for() -> None:
+    assert positive_words('"Nova Lumina" OR 노바루미나 OR (x2 NOT paint) OR lumin*') == \
+        ["Nova Lumina", "노바루미나", "x2"]
 
 
 def test_describe_shows_what_was_understood() -> None:

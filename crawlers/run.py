@@ -1,0 +1,89 @@
+"""``run_crawl``: one source's crawl in a child process, and what it did.
+
+Used by ``sensing crawl`` (sink: a JSON lines file) and by the ``sensing.crawl_campaign``
+Celery task (sink: analysis tasks). The child gets Sensing's settings through ``SENSING_*``
+environment variables, so it writes to the same broker, store and state folder as the parent.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sensing.config import Settings
+
+
+@dataclass
+class CrawlStats:
+    source: str
+    items: int = 0
+    pages: int = 0
+    dropped: int = 0
+    batches: int = 0
+    bad_responses: int = 0
+    retries: int = 0
+    finish_reason: str = ""
+    elapsed_s: float = 0.0
+    task_ids: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_scrapy(cls, source: str, stats: dict[str, Any]) -> CrawlStats:
+        return cls(
+            source=source, items=stats.get("item_scraped_count", 0),
+            pages=stats.get("response_received_count", 0),
+            dropped=stats.get("item_dropped_count", 0), batches=stats.get("sensing/batches", 0),
+            bad_responses=stats.get("sensing/bad_responses", 0),
+            retries=stats.get("retry/count", 0), finish_reason=stats.get("finish_reason", ""),
+            elapsed_s=round(float(stats.get("elapsed_time_seconds", 0.0)), 2),
+            task_ids=list(stats.get("sensing/task_ids", [])))
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def known_sources() -> list[str]:
+    from scrapy.spiderloader import SpiderLoader
+
+    from crawlers.runner import scrapy_settings
+
+    return sorted(SpiderLoader.from_settings(scrapy_settings("celery")).list())
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """Settings as the environment variables pydantic-settings reads back."""
+    env = {}
+    for name, value in settings.model_dump(mode="json").items():
+        if value is None:
+            continue
+        env[f"SENSING_{name.upper()}"] = value if isinstance(value, str) else json.dumps(value)
+    return env
+
+
+def run_crawl(source: str, *, query: str, campaign_id: str | None, base_url: str | None,
+              out: Path | None, limit: int | None, settings: Settings) -> CrawlStats:
+    """Crawl ``source`` for ``query`` in a subprocess; posts go to ``out`` (JSON lines) when
+    given, else to analysis tasks on the configured broker."""
+    if source not in known_sources():
+        raise ValueError(f"unknown source {source!r}; known: {', '.join(known_sources())}")
+    settings = settings.model_copy(update={"data_dir": settings.data_dir.resolve()})
+    with tempfile.TemporaryDirectory(prefix="sensing-crawl-") as tmp:
+        stats_file = Path(tmp) / "stats.json"
+        cmd = [sys.executable, "-m", "crawlers.runner", source, "--query", query,
+               "--sink", f"jsonl:{out.resolve()}" if out else "celery",
+               "--stats-file", str(stats_file)]
+        for flag, value in (("--campaign-id", campaign_id), ("--base-url", base_url),
+                            ("--limit", limit)):
+            if value is not None:
+                cmd += [flag, str(value)]
+        done = subprocess.run(cmd, env={**os.environ, **settings_env(settings)},
+                              capture_output=True, text=True)
+        if done.returncode != 0 or not stats_file.exists():
+            tail = "\n".join(done.stderr.strip().splitlines()[-15:])
+            raise RuntimeError(f"{source} crawl failed (exit {done.returncode}):\n{tail}")
+        return CrawlStats.from_scrapy(source, json.loads(stats_file.read_text()))

@@ -1,0 +1,73 @@
+"""Where the crawl's batches go. Every sink is idempotent by post id, which is what makes a
+killed and restarted crawl safe: re-crawled posts are sent again and change nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Protocol
+
+
+class Sink(Protocol):
+    def send(self, posts: list[dict[str, Any]]) -> str | None:
+        """Hand over one batch; returns a receipt (a task id) when there is one."""
+
+    def close(self) -> None: ...
+
+
+class JsonlSink:
+    """Appends posts to a JSON lines file, skipping ids already in it."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.seen: set[str] = set()
+        if path.exists():
+            with path.open(encoding="utf-8", errors="replace") as fh:
+                for line in fh:
+                    try:
+                        self.seen.add(json.loads(line)["id"])
+                    except (ValueError, KeyError, TypeError):
+                        continue  # a line torn by a kill mid-write: its post is re-sent
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.fh = path.open("a", encoding="utf-8")
+        if path.stat().st_size and not self._ends_with_newline():
+            self.fh.write("\n")  # never glue a new line onto a torn one
+
+    def _ends_with_newline(self) -> bool:
+        with self.path.open("rb") as fh:
+            fh.seek(-1, 2)
+            return fh.read(1) == b"\n"
+
+    def send(self, posts: list[dict[str, Any]]) -> None:
+        for post in posts:
+            if post["id"] not in self.seen:
+                self.fh.write(json.dumps(post, ensure_ascii=False) + "\n")
+                self.seen.add(post["id"])
+        self.fh.flush()
+
+    def close(self) -> None:
+        self.fh.close()
+
+
+class CelerySink:
+    """Each batch becomes one ``sensing.analyze_batch`` task."""
+
+    def __init__(self, campaign_id: str | None):
+        from workers.tasks import enqueue_batch
+
+        self.enqueue = enqueue_batch
+        self.campaign_id = campaign_id
+
+    def send(self, posts: list[dict[str, Any]]) -> str:
+        return self.enqueue(posts, self.campaign_id)
+
+    def close(self) -> None:
+        """Nothing buffered: every batch was sent when full."""
+
+
+def open_sink(spec: str, campaign_id: str | None) -> Sink:
+    if spec.startswith("jsonl:"):
+        return JsonlSink(Path(spec.removeprefix("jsonl:")))
+    if spec == "celery":
+        return CelerySink(campaign_id)
+    raise ValueError(f"unknown SENSING_SINK {spec!r}: use 'jsonl:<path>' or 'celery'")
