@@ -83,8 +83,8 @@ def free_port(port: int) -> int:
         return sock.getsockname()[1]
 
 
-def _crawl(celery, store: Store, campaign: Campaign, base_url: str,
-           console: Console) -> dict[str, Any]:
+def _crawl(celery, store: Store, campaign: Campaign, base_url: str, console: Console,
+           timeout: float = 900) -> dict[str, Any]:
     """Queue the crawl task and show progress until it has handed off every batch."""
     task = celery.send_task("sensing.crawl_campaign", queue="crawl",
                             args=[campaign.id, "mastodon", base_url, None])
@@ -92,11 +92,14 @@ def _crawl(celery, store: Store, campaign: Campaign, base_url: str,
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console,
                   transient=True) as progress:
         shown = progress.add_task("crawling sample Mastodon ...")
+        deadline = time.monotonic() + timeout
         while not task.ready():
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the crawl did not finish within {timeout:.0f} s")
             progress.update(shown, description=f"crawling sample Mastodon ... "
                                                f"{store.count(flt)} posts indexed so far")
             time.sleep(0.5)
-    return task.get(timeout=10)
+    return task.get(timeout=10, disable_sync_subtasks=False)
 
 
 def _wait_for_batches(celery, task_ids: list[str], console: Console,
@@ -113,7 +116,9 @@ def _wait_for_batches(celery, task_ids: list[str], console: Console,
             progress.update(shown, completed=sum(r.ready() for r in results))
             time.sleep(0.3)
         progress.update(shown, completed=len(results))
-    return [r.get(timeout=10) for r in results]
+    # This thread is not a task, but the in-process worker marks the whole process as one
+    # where joining results blocks; the results are ready, so nothing blocks here.
+    return [r.get(timeout=10, disable_sync_subtasks=False) for r in results]
 
 
 def _serve_api(settings: Settings, store: Store, celery, port: int):
@@ -187,6 +192,8 @@ def run_demo(settings: Settings, *, port: int, serve: bool, console: Console) ->
 
 def summary_table(result: DemoResult, settings: Settings) -> Table:
     table = Table(title="Sensing demo: Nova Lumina X2 launch", show_header=False)
+    table.add_column("what", no_wrap=True)
+    table.add_column("where / how many", overflow="fold")
     rows = [
         ("posts collected", result.collected),
         ("analysis batches", result.batches),

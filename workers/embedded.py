@@ -26,7 +26,15 @@ def embedded_worker(app: Celery, queues: tuple[str, ...] = ("analyze",),
         without_heartbeat=True, without_mingle=True, without_gossip=True,
         loglevel="WARNING",
     )
-    thread = threading.Thread(target=worker.start, name="sensing-embedded-worker", daemon=True)
+
+    def run() -> None:
+        # Tasks find their app through Celery's thread-local "current app": make it ours in
+        # the worker's thread (and as the default for the pool's threads).
+        app.set_current()
+        app.set_default()
+        worker.start()
+
+    thread = threading.Thread(target=run, name="sensing-embedded-worker", daemon=True)
     thread.start()
     try:
         yield
