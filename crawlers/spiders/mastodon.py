@@ -1,8 +1,9 @@
 """Mastodon: hashtag timelines for the query's terms and the instance's status search.
 
-Ids are ``mastodon:<host>/<status id>`` because status ids are per instance. Hashtag
-timelines are incremental: the newest id seen per tag is kept, and the next crawl asks only
-for newer posts (``since_id``), following ``Link: rel="next"`` pages down to it.
+Ids are ``mastodon:<host>/<status id>`` because status ids are per instance. Both are
+incremental: the newest id seen per tag (and for the search) is kept, and the next crawl asks
+timelines only for newer posts (``since_id``, following ``Link: rel="next"`` pages down to
+it) and stops paging the search at the first known post.
 """
 
 from __future__ import annotations
@@ -72,9 +73,13 @@ class MastodonSpider(CampaignSpider):
     def parse_search(self, response: scrapy.http.Response, offset: int) -> Iterator[Any]:
         found = self.parse_json(response)
         statuses = found.get("statuses", []) if isinstance(found, dict) else []
-        for status in statuses:
+        since = int(self.state.get("search_since_id", 0))
+        fresh = [s for s in statuses if int(s["id"]) > since]
+        for status in fresh:
+            self.newest["search"] = max(self.newest.get("search", 0), int(status["id"]))
             yield from self.posts(status, response)
-        if len(statuses) == PAGE:
+        # Results come newest first: a page reaching known posts is the last one needed.
+        if len(statuses) == PAGE and len(fresh) == len(statuses):
             yield self.search_request(offset + PAGE)
 
     def posts(self, status: dict[str, Any], response: scrapy.http.Response) -> Iterator[Any]:
@@ -129,5 +134,9 @@ class MastodonSpider(CampaignSpider):
         if reason == "finished":
             since = self.state.setdefault("since_id", {})
             for tag, newest in self.newest.items():
-                since[tag] = max(int(since.get(tag, 0)), newest)
+                if tag == "search":
+                    self.state["search_since_id"] = max(
+                        int(self.state.get("search_since_id", 0)), newest)
+                else:
+                    since[tag] = max(int(since.get(tag, 0)), newest)
         super().closed(reason)
