@@ -1,0 +1,94 @@
+"""The public commands, run as a user runs them: as processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from crawlers.samples.server import start_sample_server
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def sensing(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """``sensing ARGS`` in a fresh folder (the checkout importable, installed or not)."""
+    path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)
+    env = {**os.environ, "SENSING_DATA_DIR": str(cwd / "data"), "COLUMNS": "200",
+           "PYTHONPATH": path}
+    return subprocess.run([sys.executable, "-m", "sensing.cli", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def good_line(n: int, text: str) -> bytes:
+    return json.dumps({"id": f"mastodon:x/{n}", "source": "mastodon",
+                       "created_at": "2026-10-16T10:00:00Z", "author": {"id": "mastodon:x/a"},
+                       "raw_text": text}, ensure_ascii=False).encode() + b"\n"
+
+
+def test_crawl_then_analyze_files(tmp_path: Path) -> None:
+    server, base_url = start_sample_server()
+    try:
+        crawled = sensing("crawl", "mastodon", "--query", "노바루미나 OR luminax2", "--base-url",
+                          base_url, "--out", str(tmp_path / "posts.jsonl"), cwd=tmp_path)
+    finally:
+        server.shutdown()
+    assert crawled.returncode == 0, crawled.stderr
+    assert "posts written to" in crawled.stderr
+    lines = (tmp_path / "posts.jsonl").read_text().splitlines()
+    assert len(lines) > 50
+
+    analysed = sensing("analyze", "--in", str(tmp_path / "posts.jsonl"), "--out",
+                       str(tmp_path / "analysed.jsonl"), cwd=tmp_path)
+    assert analysed.returncode == 0, analysed.stderr
+    posts = [json.loads(line) for line in (tmp_path / "analysed.jsonl").read_text().splitlines()]
+    assert len(posts) == len(lines)
+    assert all(p["sentiment"] and p["pipeline"]["steps"] for p in posts)
+    assert {p["lang"] for p in posts} >= {"ko", "en"}
+
+
+def test_analyze_reports_bad_lines_and_keeps_the_rest(tmp_path: Path) -> None:
+    source = tmp_path / "mixed.jsonl"
+    source.write_bytes(b"".join([
+        good_line(1, "The camera is great"),
+        b'{"id": "mastodon:x/2", "source": \n',                 # malformed JSON
+        good_line(3, "ok")[:-2] + b"\xff\xfe\"}\n",              # invalid UTF-8
+        good_line(4, "x" * 1_000_000),                           # a 1 MB post
+        b'{"id": "mastodon:x/5", "source": "mastodon"}\n',     # missing fields
+        good_line(6, "Battery is awful"),
+    ]))
+    done = sensing("analyze", "--in", str(source), "--out", str(tmp_path / "out.jsonl"),
+                   cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    out = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert [p["id"] for p in out] == ["mastodon:x/1", "mastodon:x/6"]
+    report = done.stderr
+    assert "line 2: malformed JSON" in report
+    assert "line 3: invalid UTF-8" in report
+    assert "line 4 (mastodon:x/4): raw_text is 1,000,0" in report
+    assert "line 5 (mastodon:x/5): invalid post" in report
+
+
+def test_a_bad_query_is_refused_with_its_position(tmp_path: Path) -> None:
+    done = sensing("crawl", "mastodon", "--query", "nova AND (", "--out",
+                   str(tmp_path / "o.jsonl"), cwd=tmp_path)
+    assert done.returncode == 2
+    assert "bad query" in done.stderr and "^" in done.stderr
+
+
+def test_the_demo_runs_a_campaign_end_to_end(tmp_path: Path) -> None:
+    done = sensing("demo", "--no-serve", "--port", "0", "--data-dir", str(tmp_path / "demo"),
+                   cwd=tmp_path, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    table = {}
+    for line in done.stderr.splitlines():
+        cells = [c.strip() for c in line.strip("│┃| ").split("│")]
+        if len(cells) == 2:
+            table[cells[0]] = cells[1]
+    assert int(table["posts collected"]) > 200
+    assert int(table["posts analysed"]) == int(table["posts collected"])
+    assert int(table["posts indexed"]) == int(table["posts in the store"]) > 200
+    assert int(table["search 'camera' (4 languages)"].split()[0]) > 0
+    assert (tmp_path / "demo" / "reports" / "nova-lumina-x2" / "report.html").exists()
