@@ -1,0 +1,345 @@
+"""The production store: Elasticsearch 8.19+ (and 9.x), using only core features.
+
+Per purpose (posts, authors, campaigns) an index template with explicit mappings, and a first
+index behind an alias (``{prefix}-posts`` -> ``{prefix}-posts-000001``), so a reindex or
+rollover never changes what the code addresses. Nothing here needs a module beyond core: no
+painless (campaign ids are merged client-side with optimistic concurrency), no
+``_delete_by_query`` (erasure scans with a point in time and bulk-deletes), no analyzers
+beyond built-ins (Korean/Japanese are bigrammed client-side into ``search_text``, indexed
+with the ``whitespace`` analyzer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
+
+from sensing.query import parse_query, to_es
+from sensing.schemas import Author, Campaign, Post
+from sensing.store._common import (
+    decode_cursor,
+    encode_cursor,
+    index_text,
+    interval_start,
+    merged_campaigns,
+    ranked,
+    volume_buckets,
+)
+from sensing.store.base import (
+    Aggregations,
+    Interval,
+    PostFilter,
+    SearchPage,
+    Store,
+    UpsertResult,
+)
+
+KW = {"type": "keyword"}
+LONG = {"type": "long"}
+NOT_INDEXED = {"type": "object", "enabled": False}
+
+POST_MAPPING: dict[str, Any] = {
+    "dynamic": False,  # extra fields are kept in _source, only the contract's are indexed
+    "properties": {
+        "id": KW, "source": KW, "url": {"type": "keyword", "index": False},
+        "campaign_ids": KW, "created_at": {"type": "date_nanos"}, "collected_at": {"type": "date"},
+        "author": {"properties": {
+            "id": KW, "handle": KW, "name": {"type": "text"}, "followers": LONG,
+            "following": LONG, "verified": {"type": "boolean"}, "bio": {"type": "text"}}},
+        "text": {"type": "text"}, "raw_text": {"type": "text", "index": False},
+        "search_text": {"type": "text", "analyzer": "whitespace"},
+        "lang": KW, "hashtags": KW, "mentions": KW, "urls": KW, "emojis": KW,
+        "media": {"type": "nested", "properties": {
+            "url": KW, "type": KW, "phash": KW, "labels": NOT_INDEXED,
+            "ocr_text": {"type": "text"}}},
+        "metrics": {"properties": {"likes": LONG, "replies": LONG, "shares": LONG,
+                                   "views": LONG}},
+        "in_reply_to": KW, "thread_id": KW, "is_repost": {"type": "boolean"},
+        "sentiment": {"properties": {"label": KW, "score": {"type": "float"}, "model": KW}},
+        "aspects": {"type": "nested", "properties": {
+            "aspect": KW, "sentiment": KW, "evidence": {"type": "text"}}},
+        "entities": {"type": "nested", "properties": {"text": KW, "label": KW}},
+        "keywords": KW, "duplicate_of": KW, "content_hash": KW,
+        "spam_score": {"type": "float"}, "relevance": {"type": "float"},
+        "pipeline": {"properties": {"version": KW, "steps": NOT_INDEXED}},
+    },
+}
+AUTHOR_MAPPING: dict[str, Any] = {
+    "dynamic": False,
+    "properties": {"id": KW, "source": KW, "handle": KW, "name": {"type": "text"},
+                   "followers": LONG, "following": LONG, "verified": {"type": "boolean"},
+                   "bio": {"type": "text"}, "influence": {"type": "float"},
+                   "interests": NOT_INDEXED, "updated_at": {"type": "date"}},
+}
+CAMPAIGN_MAPPING: dict[str, Any] = {
+    "dynamic": False,
+    "properties": {"id": KW, "name": {"type": "text"}, "active": {"type": "boolean"},
+                   "launch_at": {"type": "date"}},
+}
+MAX_CONFLICT_ROUNDS = 8
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+FAR_FUTURE = datetime(2200, 1, 1, tzinfo=UTC)  # date_nanos ends in 2262
+TERMS_ORDER = [{"_count": "desc"}, {"_key": "asc"}]
+
+
+def _nanos(moment: datetime) -> int:
+    return round(moment.astimezone(UTC).timestamp() * 1_000_000) * 1000
+
+
+class ElasticStore(Store):
+    def __init__(self, url: str, prefix: str = "sensing", shards: int = 1, replicas: int = 0):
+        self.url = url
+        self.prefix = prefix
+        self.shards = shards
+        self.replicas = replicas
+        self.es = Elasticsearch(url, request_timeout=30, retry_on_timeout=True, max_retries=3)
+        self.posts = f"{prefix}-posts"
+        self.authors = f"{prefix}-authors"
+        self.campaigns = f"{prefix}-campaigns"
+
+    # -- plumbing --------------------------------------------------------------------------
+    def setup(self) -> None:
+        for alias, mapping in ((self.posts, POST_MAPPING), (self.authors, AUTHOR_MAPPING),
+                               (self.campaigns, CAMPAIGN_MAPPING)):
+            self.es.indices.put_index_template(
+                name=alias, index_patterns=[f"{alias}-*"], priority=100,
+                template={"settings": {"number_of_shards": self.shards,
+                                       "number_of_replicas": self.replicas},
+                          "mappings": mapping})
+            if not self.es.indices.exists_alias(name=alias):
+                try:
+                    self.es.indices.create(index=f"{alias}-000001",
+                                           aliases={alias: {"is_write_index": True}})
+                except ApiError as exc:
+                    if exc.error != "resource_already_exists_exception":
+                        raise  # a concurrent setup() won the race: fine, anything else is not
+
+    def health(self) -> dict:
+        try:
+            health = self.es.options(request_timeout=5).cluster.health()
+            return {"ok": health["status"] in ("green", "yellow"), "backend": "elasticsearch",
+                    "url": self.url, "status": health["status"],
+                    "posts": self.es.count(index=self.posts)["count"]}
+        except (ApiError, TransportError) as exc:
+            return {"ok": False, "backend": "elasticsearch", "url": self.url,
+                    "error": f"{type(exc).__name__}: {exc}"}
+
+    def close(self) -> None:
+        self.es.close()
+
+    def _query(self, flt: PostFilter) -> dict[str, Any]:
+        must: list[dict] = []
+        filters: list[dict] = []
+        must_not: list[dict] = []
+        if flt.query:
+            must.append(to_es(parse_query(flt.query)))
+        if flt.campaign_id:
+            filters.append({"term": {"campaign_ids": flt.campaign_id}})
+        for field, values in (("source", flt.sources), ("lang", flt.langs),
+                              ("sentiment.label", flt.sentiment)):
+            if values:
+                filters.append({"terms": {field: list(values)}})
+        if flt.since or flt.until:
+            # Both bounds, always: an open end becomes Long.MIN/MAX nanoseconds inside ES, and
+            # a date_histogram over date_nanos then fails ("nanoseconds before the epoch").
+            since, until = flt.since or EPOCH, flt.until or FAR_FUTURE
+            filters.append({"range": {"created_at": {"gte": since.astimezone(UTC).isoformat(),
+                                                     "lt": until.astimezone(UTC).isoformat()}}})
+        if flt.author_id:
+            filters.append({"term": {"author.id": flt.author_id}})
+        if not flt.include_duplicates:
+            must_not.append({"exists": {"field": "duplicate_of"}})
+        if flt.max_spam is not None:
+            filters.append({"range": {"spam_score": {"lte": flt.max_spam}}})
+        return {"bool": {"must": must, "filter": filters, "must_not": must_not}}
+
+    @staticmethod
+    def _doc(post: Post) -> dict[str, Any]:
+        return {**post.model_dump(mode="json"), "search_text": index_text(post)}
+
+    @staticmethod
+    def _post(source: dict[str, Any]) -> Post:
+        source.pop("search_text", None)
+        return Post.model_validate(source)
+
+    # -- posts -----------------------------------------------------------------------------
+    def upsert_posts(self, posts: Iterable[Post]) -> UpsertResult:
+        """Create new posts; replace stored ones with the union of campaign ids, guarded by
+        their sequence numbers. A concurrent writer makes the guard fail (409): those posts
+        are read again and retried, so no campaign id is ever lost."""
+        pending = {p.id: p for p in posts}
+        result = UpsertResult()
+        for _ in range(MAX_CONFLICT_ROUNDS):
+            if not pending:
+                break
+            stored = self.es.mget(index=self.posts, ids=list(pending))["docs"]
+            actions = []
+            for found in stored:
+                post = pending[found["_id"]]
+                if found.get("found"):
+                    union = merged_campaigns(found["_source"].get("campaign_ids", []),
+                                             post.campaign_ids)
+                    actions.append({"_op_type": "index", "_index": found["_index"],
+                                    "_id": post.id, "if_seq_no": found["_seq_no"],
+                                    "if_primary_term": found["_primary_term"],
+                                    "_source": self._doc(post.model_copy(
+                                        update={"campaign_ids": union}))})
+                else:
+                    actions.append({"_op_type": "create", "_index": self.posts, "_id": post.id,
+                                    "_source": self._doc(post)})
+            conflicts: dict[str, Post] = {}
+            for ok, item in helpers.streaming_bulk(self.es, actions, raise_on_error=False,
+                                                   refresh=True):
+                op, info = next(iter(item.items()))
+                if ok:
+                    if op == "create":
+                        result.created += 1
+                    else:
+                        result.updated += 1
+                elif info.get("status") == 409:
+                    conflicts[info["_id"]] = pending[info["_id"]]
+                else:
+                    result.errors.append(f"{info['_id']}: {info.get('error')}")
+            pending = conflicts
+        result.errors.extend(f"{post_id}: kept conflicting with concurrent writers"
+                             for post_id in pending)
+        return result
+
+    def get_posts(self, ids: Iterable[str]) -> list[Post]:
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return []
+        docs = self.es.mget(index=self.posts, ids=wanted)["docs"]
+        return [self._post(d["_source"]) for d in docs if d.get("found")]
+
+    def search(self, flt: PostFilter, size: int = 20, cursor: str | None = None) -> SearchPage:
+        body: dict[str, Any] = {"query": self._query(flt), "size": size + 1,
+                                "sort": [{"created_at": "desc"}, {"id": "asc"}],
+                                "track_total_hits": True}
+        if cursor:
+            created, last_id = decode_cursor(cursor)
+            body["search_after"] = [_nanos(created), last_id]
+        found = self.es.search(index=self.posts, **body)["hits"]
+        posts = [self._post(h["_source"]) for h in found["hits"][:size]]
+        more = len(found["hits"]) > size
+        return SearchPage(total=found["total"]["value"], posts=posts,
+                          next_cursor=encode_cursor(posts[-1].created_at, posts[-1].id)
+                          if more else None)
+
+    def count(self, flt: PostFilter) -> int:
+        return self.es.count(index=self.posts, query=self._query(flt))["count"]
+
+    def aggregate(self, flt: PostFilter, interval: Interval = "day",
+                  top: int = 10) -> Aggregations:
+        query = self._query(flt)
+
+        def terms(field: str, size: int) -> dict:
+            return {"terms": {"field": field, "size": size, "order": TERMS_ORDER}}
+
+        aggs = {
+            "volume": {"date_histogram": {"field": "created_at", "calendar_interval": interval,
+                                          "time_zone": "UTC", "min_doc_count": 1}},
+            "sentiment": terms("sentiment.label", 3), "hashtags": terms("hashtags", top),
+            "authors": terms("author.id", top), "sources": terms("source", 100),
+            "langs": terms("lang", 200),
+        }
+        found = self.es.search(index=self.posts, query=query, size=0, aggs=aggs,
+                               track_total_hits=True)
+        result = found["aggregations"]
+
+        def buckets(name: str) -> list[tuple[str, int]]:
+            return [(b["key"], b["doc_count"]) for b in result[name]["buckets"]]
+
+        volume = {interval_start(datetime.fromtimestamp(b["key"] / 1000, UTC), interval):
+                  b["doc_count"] for b in result["volume"]["buckets"]}
+        return Aggregations(
+            total=found["hits"]["total"]["value"], volume=volume_buckets(volume, interval),
+            sentiment=ranked(buckets("sentiment")), hashtags=ranked(buckets("hashtags")),
+            authors=ranked(buckets("authors")), sources=ranked(buckets("sources")),
+            langs=ranked(buckets("langs")))
+
+    def _scan(self, query: dict[str, Any], batch_size: int,
+              source: bool | list[str] = True) -> Iterator[dict[str, Any]]:
+        """Every hit once, from a point-in-time snapshot (closed when done)."""
+        pit = self.es.open_point_in_time(index=self.posts, keep_alive="2m")["id"]
+        try:
+            after = None
+            while True:
+                page = self.es.search(pit={"id": pit, "keep_alive": "2m"}, query=query,
+                                      size=batch_size, sort=[{"_shard_doc": "asc"}],
+                                      source=source,
+                                      **({"search_after": after} if after else {}))
+                hits = page["hits"]["hits"]
+                if not hits:
+                    return
+                pit = page.get("pit_id", pit)
+                yield from hits
+                after = hits[-1]["sort"]
+        finally:
+            self.es.close_point_in_time(id=pit)
+
+    def export(self, flt: PostFilter, batch_size: int = 500) -> Iterator[Post]:
+        for hit in self._scan(self._query(flt), batch_size):
+            yield self._post(hit["_source"])
+
+    def find_content_hashes(self, campaign_id: str, hashes: Iterable[str]) -> dict[str, str]:
+        wanted = list(dict.fromkeys(hashes))
+        if not wanted:
+            return {}
+        found = self.es.search(
+            index=self.posts, size=len(wanted), source=["id", "content_hash"],
+            query={"bool": {"filter": [{"term": {"campaign_ids": campaign_id}},
+                                       {"terms": {"content_hash": wanted}}],
+                            "must_not": [{"exists": {"field": "duplicate_of"}}]}},
+            collapse={"field": "content_hash"},
+            sort=[{"created_at": "asc"}, {"id": "asc"}])
+        return {h["_source"]["content_hash"]: h["_source"]["id"] for h in found["hits"]["hits"]}
+
+    def delete_author(self, author_id: str) -> int:
+        """Erasure without ``_delete_by_query``: scan the author's posts, bulk-delete them."""
+        query = {"term": {"author.id": author_id}}
+        actions = ({"_op_type": "delete", "_index": hit["_index"], "_id": hit["_id"]}
+                   for hit in self._scan(query, 500, source=False))
+        deleted, _ = helpers.bulk(self.es, actions, refresh=True, raise_on_error=False)
+        try:
+            self.es.delete(index=self.authors, id=author_id, refresh=True)
+        except NotFoundError:
+            pass
+        return deleted
+
+    # -- authors and campaigns -------------------------------------------------------------
+    def upsert_authors(self, authors: Iterable[Author]) -> UpsertResult:
+        result = UpsertResult()
+        for author in authors:
+            found = self.es.index(index=self.authors, id=author.id,
+                                  document=author.model_dump(mode="json"), refresh=True)
+            if found["result"] == "created":
+                result.created += 1
+            else:
+                result.updated += 1
+        return result
+
+    def get_author(self, author_id: str) -> Author | None:
+        try:
+            return Author.model_validate(self.es.get(index=self.authors, id=author_id)["_source"])
+        except NotFoundError:
+            return None
+
+    def save_campaign(self, campaign: Campaign) -> None:
+        self.es.index(index=self.campaigns, id=campaign.id,
+                      document=campaign.model_dump(mode="json"), refresh=True)
+
+    def get_campaign(self, campaign_id: str) -> Campaign | None:
+        try:
+            found = self.es.get(index=self.campaigns, id=campaign_id)
+        except NotFoundError:
+            return None
+        return Campaign.model_validate(found["_source"])
+
+    def list_campaigns(self) -> list[Campaign]:
+        found = self.es.search(index=self.campaigns, size=10_000, sort=[{"id": "asc"}],
+                               query={"match_all": {}})
+        return [Campaign.model_validate(h["_source"]) for h in found["hits"]["hits"]]
