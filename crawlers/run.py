@@ -16,6 +16,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import SecretStr
+
+from crawlers.spiders.base import CampaignSpider
 from sensing.config import Settings
 
 
@@ -28,49 +31,73 @@ class CrawlStats:
     batches: int = 0
     bad_responses: int = 0
     retries: int = 0
+    authors: int = 0
     finish_reason: str = ""
     elapsed_s: float = 0.0
     task_ids: list[str] = field(default_factory=list)
+    author_task_ids: list[str] = field(default_factory=list)
 
     @classmethod
     def from_scrapy(cls, source: str, stats: dict[str, Any]) -> CrawlStats:
         return cls(
-            source=source, items=stats.get("item_scraped_count", 0),
+            source=source, items=stats.get("sensing/posts_handed_off", 0),
             pages=stats.get("response_received_count", 0),
             dropped=stats.get("item_dropped_count", 0), batches=stats.get("sensing/batches", 0),
             bad_responses=stats.get("sensing/bad_responses", 0),
-            retries=stats.get("retry/count", 0), finish_reason=stats.get("finish_reason", ""),
+            retries=stats.get("retry/count", 0),
+            authors=stats.get("sensing/authors_handed_off", 0),
+            finish_reason=stats.get("finish_reason", ""),
             elapsed_s=round(float(stats.get("elapsed_time_seconds", 0.0)), 2),
-            task_ids=list(stats.get("sensing/task_ids", [])))
+            task_ids=list(stats.get("sensing/task_ids", [])),
+            author_task_ids=list(stats.get("sensing/author_task_ids", [])))
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def known_sources() -> list[str]:
+def spider_loader():
     from scrapy.spiderloader import SpiderLoader
 
     from crawlers.runner import scrapy_settings
 
-    return sorted(SpiderLoader.from_settings(scrapy_settings("celery")).list())
+    return SpiderLoader.from_settings(scrapy_settings("celery"))
+
+
+def known_sources() -> list[str]:
+    return sorted(spider_loader().list())
+
+
+def spider_class(source: str) -> type[CampaignSpider]:
+    """The spider of ``source``, or ValueError listing the known ones."""
+    loader = spider_loader()
+    if source not in loader.list():
+        raise ValueError(f"unknown source {source!r}; known: {', '.join(sorted(loader.list()))}")
+    return loader.load(source)
 
 
 def settings_env(settings: Settings) -> dict[str, str]:
-    """Settings as the environment variables pydantic-settings reads back."""
+    """Settings as the environment variables pydantic-settings reads back (secrets included:
+    the crawl process needs the credentials)."""
     env = {}
-    for name, value in settings.model_dump(mode="json").items():
+    for name in type(settings).model_fields:
+        value = getattr(settings, name)
         if value is None:
             continue
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        elif isinstance(value, Path):
+            value = str(value)
         env[f"SENSING_{name.upper()}"] = value if isinstance(value, str) else json.dumps(value)
     return env
 
 
 def run_crawl(source: str, *, query: str, campaign_id: str | None, base_url: str | None,
-              out: Path | None, limit: int | None, settings: Settings) -> CrawlStats:
+              out: Path | None, limit: int | None, settings: Settings,
+              options: dict[str, Any] | None = None) -> CrawlStats:
     """Crawl ``source`` for ``query`` in a subprocess; posts go to ``out`` (JSON lines) when
-    given, else to analysis tasks on the configured broker."""
-    if source not in known_sources():
-        raise ValueError(f"unknown source {source!r}; known: {', '.join(known_sources())}")
+    given, else to analysis tasks on the configured broker. Unknown sources, missing
+    credentials and bad ``options`` are ValueErrors raised before any process starts."""
+    spider_class(source).check_configuration(settings, options)
     settings = settings.model_copy(update={"data_dir": settings.data_dir.resolve()})
     with tempfile.TemporaryDirectory(prefix="sensing-crawl-") as tmp:
         stats_file = Path(tmp) / "stats.json"
@@ -78,7 +105,8 @@ def run_crawl(source: str, *, query: str, campaign_id: str | None, base_url: str
                "--sink", f"jsonl:{out.resolve()}" if out else "celery",
                "--stats-file", str(stats_file)]
         for flag, value in (("--campaign-id", campaign_id), ("--base-url", base_url),
-                            ("--limit", limit)):
+                            ("--limit", limit),
+                            ("--options", json.dumps(options, default=str) if options else None)):
             if value is not None:
                 cmd += [flag, str(value)]
         done = subprocess.run(cmd, env={**os.environ, **settings_env(settings)},

@@ -34,6 +34,7 @@ def main() -> None:
     parser.add_argument("--campaign-id")
     parser.add_argument("--base-url")
     parser.add_argument("--limit", type=int)
+    parser.add_argument("--options", help="the spider's options as a JSON object")
     parser.add_argument("--sink", required=True, help="jsonl:<path> or celery")
     parser.add_argument("--stats-file", type=Path, required=True)
     args = parser.parse_args()
@@ -41,7 +42,7 @@ def main() -> None:
     process = CrawlerProcess(scrapy_settings(args.sink))
     crawler = process.create_crawler(args.source)
     process.crawl(crawler, query=args.query, campaign_id=args.campaign_id,
-                  base_url=args.base_url, limit=args.limit,
+                  base_url=args.base_url, limit=args.limit, options=args.options,
                   state_dir=str(get_settings().state_dir))
     process.start()
     stats = crawler.stats.get_stats()

@@ -1,5 +1,5 @@
-"""Where the crawl's batches go. Every sink is idempotent by post id, which is what makes a
-killed and restarted crawl safe: re-crawled posts are sent again and change nothing."""
+"""Where the crawl's batches go. Every sink is idempotent by id, which is what makes a killed
+and restarted crawl safe: re-crawled posts and profiles are sent again and change nothing."""
 
 from __future__ import annotations
 
@@ -10,13 +10,16 @@ from typing import Any, Protocol
 
 class Sink(Protocol):
     def send(self, posts: list[dict[str, Any]]) -> str | None:
-        """Hand over one batch; returns a receipt (a task id) when there is one."""
+        """Hand over one batch of posts; returns a receipt (a task id) when there is one."""
+
+    def send_authors(self, authors: list[dict[str, Any]]) -> str | None:
+        """Hand over one batch of author profiles (author/follower mode)."""
 
     def close(self) -> None: ...
 
 
-class JsonlSink:
-    """Appends posts to a JSON lines file, skipping ids already in it."""
+class JsonlFile:
+    """Appends records to a JSON lines file, skipping ids already in it."""
 
     def __init__(self, path: Path):
         self.path = path
@@ -27,7 +30,7 @@ class JsonlSink:
                     try:
                         self.seen.add(json.loads(line)["id"])
                     except (ValueError, KeyError, TypeError):
-                        continue  # a line torn by a kill mid-write: its post is re-sent
+                        continue  # a line torn by a kill mid-write: its record is re-sent
         path.parent.mkdir(parents=True, exist_ok=True)
         self.fh = path.open("a", encoding="utf-8")
         if path.stat().st_size and not self._ends_with_newline():
@@ -38,28 +41,59 @@ class JsonlSink:
             fh.seek(-1, 2)
             return fh.read(1) == b"\n"
 
-    def send(self, posts: list[dict[str, Any]]) -> None:
-        for post in posts:
-            if post["id"] not in self.seen:
-                self.fh.write(json.dumps(post, ensure_ascii=False) + "\n")
-                self.seen.add(post["id"])
+    def write(self, records: list[dict[str, Any]]) -> None:
+        for record in records:
+            if record["id"] not in self.seen:
+                self.fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+                self.seen.add(record["id"])
         self.fh.flush()
 
     def close(self) -> None:
         self.fh.close()
 
 
+def authors_path(posts_path: Path) -> Path:
+    """Where ``sensing crawl --out posts.jsonl`` puts author profiles: posts.authors.jsonl."""
+    return posts_path.with_name(f"{posts_path.stem}.authors.jsonl")
+
+
+class JsonlSink:
+    """Posts to one JSON lines file; author profiles, if any, to :func:`authors_path` of it."""
+
+    def __init__(self, path: Path):
+        self.posts = JsonlFile(path)
+        self.authors: JsonlFile | None = None
+
+    def send(self, posts: list[dict[str, Any]]) -> None:
+        self.posts.write(posts)
+
+    def send_authors(self, authors: list[dict[str, Any]]) -> None:
+        if self.authors is None:
+            self.authors = JsonlFile(authors_path(self.posts.path))
+        self.authors.write(authors)
+
+    def close(self) -> None:
+        self.posts.close()
+        if self.authors is not None:
+            self.authors.close()
+
+
 class CelerySink:
-    """Each batch becomes one ``sensing.analyze_batch`` task."""
+    """Each batch of posts becomes one ``sensing.analyze_batch`` task; each batch of
+    profiles one ``sensing.index_authors`` task."""
 
     def __init__(self, campaign_id: str | None):
-        from workers.tasks import enqueue_batch
+        from workers.tasks import enqueue_authors, enqueue_batch
 
         self.enqueue = enqueue_batch
+        self.enqueue_authors = enqueue_authors
         self.campaign_id = campaign_id
 
     def send(self, posts: list[dict[str, Any]]) -> str:
         return self.enqueue(posts, self.campaign_id)
+
+    def send_authors(self, authors: list[dict[str, Any]]) -> str:
+        return self.enqueue_authors(authors, self.campaign_id)
 
     def close(self) -> None:
         """Nothing buffered: every batch was sent when full."""

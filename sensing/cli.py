@@ -79,8 +79,13 @@ def crawl(
     campaign_id: Annotated[str | None, typer.Option(help="Campaign id stamped on posts and "
                                                          "used for incremental state.")] = None,
     data_dir: Annotated[Path | None, typer.Option(help="Crawl state location.")] = None,
+    option: Annotated[list[str] | None, typer.Option(
+        "--option", "-O", help="A source option KEY=VALUE (repeatable); VALUE is read as JSON "
+                               "when it is JSON (lists, numbers), else as text. "
+                               "`sensing sources` lists each source's options.")] = None,
 ) -> None:
-    """Crawl one source into a JSON lines file of normalised posts (no store needed)."""
+    """Crawl one source into a JSON lines file of normalised posts (no store needed); author
+    profiles (author mode) go beside it, to OUT.authors.jsonl."""
     from crawlers.run import run_crawl
     from sensing.query import QuerySyntaxError, parse_query
 
@@ -92,12 +97,42 @@ def crawl(
     with err.status(f"crawling {source} for {query!r} ..."):
         try:
             stats = run_crawl(source, query=query, campaign_id=campaign_id, base_url=base_url,
-                              out=out, limit=limit, settings=_settings(data_dir))
+                              out=out, limit=limit, settings=_settings(data_dir),
+                              options=_options(option or []))
         except ValueError as exc:
             err.print(f"[red]{exc}[/red]")
             raise typer.Exit(2) from None
     err.print_json(json.dumps(stats.as_dict(), default=str))
     err.print(f"posts written to [bold]{out}[/bold]")
+
+
+def _options(pairs: list[str]) -> dict[str, object]:
+    """``KEY=VALUE`` pairs as a dict; values that parse as JSON are taken as JSON."""
+    options: dict[str, object] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise typer.BadParameter(f"{pair!r} is not KEY=VALUE", param_hint="--option")
+        try:
+            options[key] = json.loads(value)
+        except ValueError:
+            options[key] = value
+    return options
+
+
+@app.command()
+def sources() -> None:
+    """List the sources, the credentials each needs and the options each takes."""
+    from crawlers.run import known_sources, spider_class
+
+    for name in known_sources():
+        spider = spider_class(name)
+        needs = ", ".join(f"SENSING_{c.upper()}" for c in spider.credentials) or "none"
+        summary = ((spider.__doc__ or "").strip().splitlines() or [""])[0]
+        typer.echo(f"{name}: {summary}\n"
+                   f"    credentials: {needs}")
+        for key, field in spider.Options.model_fields.items():
+            typer.echo(f"    -O {key}=...  {field.description or ''}")
 
 
 @app.command()

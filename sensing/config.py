@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -39,7 +39,27 @@ class Settings(BaseSettings):
                                  description="Default campaign languages (ISO 639-1).")
     user_agent: str = ("SensingBot/0.1 (+https://github.com/sensing-project/sensing; "
                        "social listening)")
+
+    # Sources: where each platform's API is, and the credentials it needs. A crawl of a
+    # source whose credentials are missing stops before it starts, naming the variables.
     mastodon_base_url: str = "https://mastodon.social"
+    mastodon_access_token: SecretStr | None = Field(None, description="Optional: instances "
+                                                    "answer full-text status search only to "
+                                                    "logged-in accounts.")
+    bluesky_base_url: str = "https://bsky.social"
+    bluesky_handle: str | None = None
+    bluesky_app_password: SecretStr | None = Field(None, description="An app password (Settings "
+                                                   "-> App passwords), never the main one.")
+    youtube_base_url: str = "https://www.googleapis.com/youtube/v3"
+    youtube_api_key: SecretStr | None = None
+    youtube_daily_quota: int = Field(10_000, ge=1, description="Quota units a day (search.list "
+                                     "costs 100, list calls 1); crawls stop before spending it.")
+    reddit_base_url: str = "https://oauth.reddit.com"
+    reddit_auth_url: str = "https://www.reddit.com/api/v1/access_token"
+    reddit_client_id: str | None = None
+    reddit_client_secret: SecretStr | None = None
+    follower_sample: int = Field(200, ge=0, le=10_000, description="Followers per author "
+                                 "collected in author mode (profiles and recent posts).")
     max_post_bytes: int = Field(200_000, description="Posts with a longer raw text are rejected "
                                 "with a reason instead of slowing a whole batch.")
 

@@ -138,6 +138,7 @@ class Author(Model):
     verified: bool = False
     bio: str = ""
     url: str = ""
+    campaign_ids: list[str] = Field(default_factory=list)
     follower_sample: list[str] = Field(default_factory=list)
     interests: dict[str, float] = Field(default_factory=dict)
     influence: float | None = None
@@ -153,6 +154,9 @@ class Campaign(Model):
     description: str = ""
     languages: list[str] = Field(default_factory=lambda: ["en"])
     sources: list[str] = Field(default_factory=lambda: ["mastodon"])
+    source_options: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="Per source, the options its spider takes (e.g. "
+        "{'rss': {'feeds': [...]}}); see `sensing sources`.")
     launch_at: datetime
     pre_window_days: int = Field(14, ge=0, le=365)
     post_window_days: int = Field(14, ge=0, le=365)

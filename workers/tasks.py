@@ -10,9 +10,11 @@ from typing import Any
 
 import elasticsearch
 from celery import Celery, shared_task
+from pydantic import ValidationError
 
 from nlp.pipeline import DEFAULT_PIPELINE, Pipeline, build_pipeline
 from sensing.config import Settings
+from sensing.schemas import Author
 from sensing.store import Store, open_store
 from workers.analysis import analyze_and_index
 
@@ -68,8 +70,44 @@ def crawl_campaign(self, campaign_id: str, source: str, base_url: str | None = N
     if campaign is None:
         raise ValueError(f"no campaign {campaign_id!r}")
     stats = run_crawl(source, query=campaign.query, campaign_id=campaign_id, base_url=base_url,
-                      out=None, limit=limit, settings=settings)
+                      out=None, limit=limit, settings=settings,
+                      options=campaign.source_options.get(source))
     return stats.as_dict()
+
+
+@shared_task(name="sensing.index_authors", bind=True, autoretry_for=TRANSIENT_ERRORS,
+             retry_backoff=True, retry_backoff_max=120, max_retries=8)
+def index_authors(self, records: list[dict[str, Any]],
+                  campaign_id: str | None = None) -> dict[str, Any]:
+    """Store a batch of author profiles (author/follower mode). Idempotent: a profile is
+    replaced by id, and its ``campaign_ids`` is the union of the stored and the new ones."""
+    _, store, _ = runtime(self.app)
+    authors, rejected = [], []
+    for position, record in enumerate(records, start=1):
+        try:
+            author = Author.model_validate(record)
+        except ValidationError as exc:
+            rejected.append(f"record {position} ({record.get('id')!r}): "
+                            f"{exc.errors()[0]['msg']}")
+            continue
+        stored = store.get_author(author.id)
+        known = stored.campaign_ids if stored else []
+        author.campaign_ids = sorted({*known, *author.campaign_ids,
+                                      *([campaign_id] if campaign_id else [])})
+        authors.append(author)
+    result = store.upsert_authors(authors)
+    for rejection in rejected:
+        log.warning("rejected author %s", rejection)
+    return {"received": len(records), "rejected": len(rejected), "rejections": rejected[:50],
+            "indexed": result.created + result.updated, "index_errors": result.errors[:50]}
+
+
+def enqueue_authors(authors: list[dict[str, Any]], campaign_id: str | None) -> str:
+    """The crawl sink for author profiles: one ``index_authors`` task per batch."""
+    from workers.app import app
+
+    return app.send_task("sensing.index_authors", args=[authors, campaign_id],
+                         queue="analyze").id
 
 
 def enqueue_batch(posts: list[dict[str, Any]], campaign_id: str) -> str:

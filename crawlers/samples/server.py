@@ -1,25 +1,25 @@
-"""The sample-sources server: a local HTTP server that answers like a platform's API, from the
-bundled corpus, so the demo and the tests crawl for real (HTTP, pagination, rate limits,
-broken bodies) with no network.
+"""The sample-sources server: one local HTTP server that answers like each platform's API,
+from bundled corpora, so the demo and the tests crawl for real (HTTP, pagination, rate limits,
+auth, broken bodies) with no network.
 
     server, base_url = start_sample_server()      # a daemon thread on 127.0.0.1:<free port>
+    server.platforms["mastodon"].statuses          # what a platform serves
     server.faults.add("429", "malformed")          # the next two API requests misbehave
+    server.faults.add("503", prefix="/xrpc/")      # ... or only requests under a path
     server.shutdown()
 
-or ``python -m crawlers.samples.server --port 8765``. Routes live in one table so other
-platforms' APIs can be added beside Mastodon's.
-
-Mastodon (API v1/v2 shapes): ``/api/v1/timelines/tag/:tag`` (``max_id``, ``since_id``,
-``min_id``, ``limit``; newest first; ``Link`` header with ``rel="next"``/``"prev"``),
-``/api/v2/search`` (``q``, ``type=statuses``, ``limit``, ``offset``),
-``/api/v1/accounts/:id``, ``/media/:file``, ``/robots.txt``. One deviation: tag timelines
-include boosts of tagged posts, so the reposts in the corpus reach the crawler.
+or ``python -m crawlers.samples.server --port 8765``. Every platform is a module of
+:mod:`crawlers.samples.platforms` defining a :class:`Platform` subclass: its routes, its data
+and its auth. The core here does the HTTP, the request log, ``/media/*``, ``/robots.txt`` and
+fault injection, which applies to every route a platform marks ``api=True``.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
+import pkgutil
 import re
 import threading
 import time
@@ -29,40 +29,75 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
-from urllib.parse import parse_qs, unquote, urlencode, urlsplit
-
-from sensing.query import QuerySyntaxError, matches, parse_query
+from typing import Any, ClassVar
+from urllib.parse import parse_qs, urlsplit
 
 HERE = Path(__file__).parent
 MEDIA = HERE / "media"
-TAG_STRIP = re.compile(r"<[^>]+>")
-FAULTS = ("429", "503", "malformed", "truncated", "html")
-
-
-def load_statuses() -> list[dict[str, Any]]:
-    return json.loads((HERE / "mastodon_statuses.json").read_text(encoding="utf-8"))
+FAULTS = ("429", "503", "401", "malformed", "truncated", "html")
 
 
 @dataclass
 class Faults:
-    """Misbehaviour on demand: each queued fault answers one API request, in order."""
+    """Misbehaviour on demand: each queued fault answers one API request (the first one whose
+    path starts with the fault's prefix), in order."""
 
-    pending: deque[str] = field(default_factory=deque)
+    pending: deque[tuple[str, str]] = field(default_factory=deque)
     retry_after: int = 1
     delay: float = 0.0  # seconds added to every API request, to make crawls slow enough to kill
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, *kinds: str) -> None:
+    def add(self, *kinds: str, prefix: str = "") -> None:
         unknown = set(kinds) - set(FAULTS)
         if unknown:
             raise ValueError(f"unknown faults {sorted(unknown)}; known: {FAULTS}")
         with self.lock:
-            self.pending.extend(kinds)
+            self.pending.extend((kind, prefix) for kind in kinds)
 
-    def next(self) -> str | None:
+    def next(self, path: str) -> str | None:
         with self.lock:
-            return self.pending.popleft() if self.pending else None
+            for entry in self.pending:
+                if path.startswith(entry[1]):
+                    self.pending.remove(entry)
+                    return entry[0]
+        return None
+
+
+@dataclass
+class Request:
+    """One request as a route sees it: query parameters parsed, header names lowercased."""
+
+    method: str
+    path: str
+    params: dict[str, list[str]]
+    headers: dict[str, str]
+    body: bytes = b""
+
+    def param(self, name: str, default: str | None = None) -> str | None:
+        values = self.params.get(name)
+        return values[0] if values else default
+
+    def int_param(self, name: str, default: int | None = None) -> int | None:
+        """An integer parameter; a malformed one counts as absent, as lenient APIs do."""
+        try:
+            return int(self.params[name][0]) if name in self.params else default
+        except ValueError:
+            return default
+
+    def json(self) -> Any:
+        """The body as JSON, or None when it is not JSON."""
+        try:
+            return json.loads(self.body or b"null")
+        except ValueError:
+            return None
+
+    def form(self) -> dict[str, str]:
+        """An ``application/x-www-form-urlencoded`` body."""
+        return {k: v[0] for k, v in parse_qs(self.body.decode("utf-8", "replace")).items()}
+
+    def bearer(self) -> str | None:
+        auth = self.headers.get("authorization", "")
+        return auth[7:].strip() if auth.lower().startswith("bearer ") else None
 
 
 @dataclass
@@ -77,122 +112,100 @@ def as_json(value: Any, status: int = 200, **headers: str) -> Reply:
     return Reply(status, json.dumps(value, ensure_ascii=False).encode(), headers=headers)
 
 
-def _int(params: dict[str, list[str]], name: str, default: int | None = None) -> int | None:
-    try:
-        return int(params[name][0]) if name in params else default
-    except ValueError:
-        return default
+@dataclass
+class Route:
+    method: str
+    pattern: re.Pattern[str]
+    handler: Callable[..., Reply]
+    api: bool = True  # faults and the delay apply to API routes only
 
 
-def _plain(status: dict) -> str:
-    source = status["reblog"] or status
-    return TAG_STRIP.sub(" ", source["content"])
+class Platform:
+    """One platform's API on the sample server. Subclasses set ``name``, build their data in
+    ``__init__`` and return their routes from ``routes()``; handlers take the
+    :class:`Request` plus the route pattern's named groups and return a :class:`Reply`."""
+
+    name: ClassVar[str]
+    robots_disallow: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, server: SampleServer):
+        self.server = server
+
+    def routes(self) -> list[Route]:
+        raise NotImplementedError
+
+    def route(self, method: str, pattern: str, handler: Callable[..., Reply],
+              api: bool = True) -> Route:
+        return Route(method, re.compile(pattern), handler, api)
+
+    def describe(self) -> str:
+        """One line for the server's start-up banner."""
+        return self.name
+
+
+def platform_classes() -> list[type[Platform]]:
+    """Every platform module under ``crawlers.samples.platforms``, imported once."""
+    import crawlers.samples.platforms as package
+
+    found = []
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        found.extend(obj for obj in vars(module).values()
+                     if isinstance(obj, type) and issubclass(obj, Platform)
+                     and obj is not Platform and obj.__module__ == module.__name__)
+    return found
 
 
 class SampleServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], statuses: list[dict] | None = None):
+    def __init__(self, address: tuple[str, int]):
         super().__init__(address, Handler)
-        self.statuses = sorted(statuses if statuses is not None else load_statuses(),
-                               key=lambda s: int(s["id"]), reverse=True)
         self.faults = Faults()
         self.requests: list[tuple[float, str, int]] = []  # (time, path, status) per request
         self.lock = threading.Lock()
-        self.routes: list[tuple[re.Pattern[str], Callable[..., Reply]]] = [
-            (re.compile(r"/api/v1/timelines/tag/(?P<tag>[^/]+)"), self.tag_timeline),
-            (re.compile(r"/api/v2/search"), self.search),
-            (re.compile(r"/api/v1/accounts/(?P<account_id>\d+)"), self.account),
-            (re.compile(r"/media/(?P<name>[\w.-]+)"), self.media),
-            (re.compile(r"/robots.txt"), self.robots),
+        self.platforms: dict[str, Platform] = {cls.name: cls(self) for cls in platform_classes()}
+        self.routes: list[Route] = [
+            Route("GET", re.compile(r"/media/(?P<name>[\w.-]+)"), self.media, api=False),
+            Route("GET", re.compile(r"/robots.txt"), self.robots, api=False),
         ]
+        for platform in self.platforms.values():
+            self.routes.extend(platform.routes())
 
     @property
     def base_url(self) -> str:
         host, port = self.server_address[:2]
         return f"http://{host}:{port}"
 
-    def add_statuses(self, statuses: list[dict]) -> None:
-        """New posts appear, as on a live instance between two crawls."""
-        with self.lock:
-            self.statuses = sorted([*self.statuses, *statuses], key=lambda s: int(s["id"]),
-                                   reverse=True)
-
-    def absolute(self, status: dict) -> dict:
-        """Media URLs in the corpus are paths; a real API answers with full URLs."""
-        out = dict(status)
-        for key in ("media_attachments",):
-            out[key] = [{**m, "url": self.base_url + m["url"],
-                         "preview_url": self.base_url + m["preview_url"]} for m in status[key]]
-        if status.get("reblog"):
-            out["reblog"] = self.absolute(status["reblog"])
-        return out
-
-    # -- routes ----------------------------------------------------------------------------
-    def tag_timeline(self, path: str, params: dict[str, list[str]], tag: str) -> Reply:
-        wanted = unquote(tag).casefold()
-        limit = max(1, min(_int(params, "limit", 20) or 20, 40))
-        max_id, since_id, min_id = (_int(params, n) for n in ("max_id", "since_id", "min_id"))
-        with self.lock:
-            found = [s for s in self.statuses
-                     if any(t["name"].casefold() == wanted for t in s["tags"])]
-        found = [s for s in found if (max_id is None or int(s["id"]) < max_id)
-                 and (since_id is None or int(s["id"]) > since_id)]
-        if min_id is not None:  # the page just above min_id, still newest first
-            found = [s for s in found if int(s["id"]) > min_id][-limit:]
-        page = found[:limit]
-        headers = {}
-        if page:
-            base = f"{self.base_url}{path}"
-            links = [f'<{base}?{urlencode({"limit": limit, "max_id": page[-1]["id"]})}>; '
-                     f'rel="next"',
-                     f'<{base}?{urlencode({"limit": limit, "min_id": page[0]["id"]})}>; '
-                     f'rel="prev"']
-            headers["Link"] = ", ".join(links)
-        return as_json([self.absolute(s) for s in page], **headers)
-
-    def search(self, path: str, params: dict[str, list[str]]) -> Reply:
-        query = params.get("q", [""])[0]
-        try:
-            node = parse_query(query)
-        except QuerySyntaxError as exc:
-            return as_json({"error": f"bad query: {exc.message}"}, 422)
-        limit = max(1, min(_int(params, "limit", 20) or 20, 40))
-        offset = max(0, _int(params, "offset", 0) or 0)
-        with self.lock:
-            found = [s for s in self.statuses if not s["reblog"] and matches(node, _plain(s))]
-        page = found[offset:offset + limit]
-        return as_json({"accounts": [], "hashtags": [],
-                        "statuses": [self.absolute(s) for s in page]})
-
-    def account(self, path: str, params: dict[str, list[str]], account_id: str) -> Reply:
-        with self.lock:
-            for status in self.statuses:
-                if status["account"]["id"] == account_id:
-                    return as_json(status["account"])
-        return as_json({"error": "Record not found"}, 404)
-
-    def media(self, path: str, params: dict[str, list[str]], name: str) -> Reply:
+    def media(self, request: Request, name: str) -> Reply:
         file = MEDIA / name
         if not file.is_file():
             return as_json({"error": "not found"}, 404)
         kind = "image/png" if name.endswith(".png") else "image/jpeg"
         return Reply(200, file.read_bytes(), kind)
 
-    def robots(self, path: str, params: dict[str, list[str]]) -> Reply:
-        return Reply(200, b"User-agent: *\nDisallow: /admin/\n", "text/plain")
+    def robots(self, request: Request) -> Reply:
+        disallow = ["/admin/", *(path for p in self.platforms.values()
+                                 for path in p.robots_disallow)]
+        lines = ["User-agent: *", *(f"Disallow: {path}" for path in disallow)]
+        return Reply(200, ("\n".join(lines) + "\n").encode(), "text/plain")
 
-    def answer(self, target: str) -> Reply:
-        parts = urlsplit(target)
-        params = parse_qs(parts.query)
-        for pattern, route in self.routes:
-            if match := pattern.fullmatch(parts.path):
-                if parts.path.startswith("/api/"):
+    def answer(self, request: Request) -> Reply:
+        allowed: set[str] = set()
+        for route in self.routes:
+            if match := route.pattern.fullmatch(request.path):
+                if route.method != request.method:
+                    allowed.add(route.method)
+                    continue
+                if route.api:
                     if self.faults.delay:
                         time.sleep(self.faults.delay)
-                    if fault := self.faults.next():
+                    if fault := self.faults.next(request.path):
                         return self.misbehave(fault)
-                return route(parts.path, params, **match.groupdict())
+                return route.handler(request, **match.groupdict())
+        if allowed:
+            return as_json({"error": "Method not allowed"}, 405,
+                           Allow=", ".join(sorted(allowed)))
         return as_json({"error": "Not found"}, 404)
 
     def misbehave(self, fault: str) -> Reply:
@@ -201,10 +214,12 @@ class SampleServer(ThreadingHTTPServer):
                            **{"Retry-After": str(self.faults.retry_after)})
         if fault == "503":
             return as_json({"error": "Service unavailable"}, 503)
+        if fault == "401":
+            return as_json({"error": "The access token is invalid"}, 401)
         if fault == "malformed":
             return Reply(200, b'[{"id": "1", "content": ')
         if fault == "truncated":
-            return Reply(200, json.dumps([self.absolute(self.statuses[0])]).encode()[:50])
+            return Reply(200, b'{"items": [{"id": "1", "text": "a body cut off in the mi')
         return Reply(200, b"<html><body><h1>Maintenance</h1></body></html>",
                      "text/html; charset=utf-8")
 
@@ -213,8 +228,13 @@ class Handler(BaseHTTPRequestHandler):
     server: SampleServer
     protocol_version = "HTTP/1.1"
 
-    def do_GET(self) -> None:  # noqa: N802 - the http.server hook name
-        reply = self.server.answer(self.path)
+    def handle_any(self) -> None:
+        parts = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        request = Request(method=self.command, path=parts.path, params=parse_qs(parts.query),
+                          headers={k.lower(): v for k, v in self.headers.items()},
+                          body=self.rfile.read(length) if length else b"")
+        reply = self.server.answer(request)
         with self.server.lock:
             self.server.requests.append((time.monotonic(), self.path, reply.status))
         self.send_response(reply.status, HTTPStatus(reply.status).phrase)
@@ -225,25 +245,28 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(reply.body)
 
+    do_GET = do_POST = handle_any  # the http.server hook names
+
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         """Quiet: the request log is ``server.requests``."""
 
 
-def start_sample_server(host: str = "127.0.0.1", port: int = 0,
-                        statuses: list[dict] | None = None) -> tuple[SampleServer, str]:
+def start_sample_server(host: str = "127.0.0.1", port: int = 0) -> tuple[SampleServer, str]:
     """Serve in a daemon thread; returns the server (``.shutdown()`` stops it) and base URL."""
-    server = SampleServer((host, port), statuses)
+    server = SampleServer((host, port))
     threading.Thread(target=server.serve_forever, name="sample-sources", daemon=True).start()
     return server, server.base_url
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="Serve the sample sources (Mastodon API).")
+    parser = argparse.ArgumentParser(description="Serve the sample sources (platform APIs).")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
     server = SampleServer((args.host, args.port))
-    print(f"sample sources at {server.base_url} ({len(server.statuses)} statuses); Ctrl-C stops")
+    print(f"sample sources at {server.base_url}; Ctrl-C stops")
+    for platform in server.platforms.values():
+        print(f"  {platform.describe()}")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -31,8 +31,9 @@ def hashtags_for(query: str) -> list[str]:
 
 
 class MastodonSpider(CampaignSpider):
+    """Mastodon: hashtag timelines and status search of an instance (no credentials)."""
+
     name = "mastodon"
-    default_base_url = "https://mastodon.social"
     # mastodon.social allows 300 requests / 5 min per IP for anonymous API calls.
     custom_settings = {"DOWNLOAD_DELAY": 0.0, "CONCURRENT_REQUESTS_PER_DOMAIN": 2}
 

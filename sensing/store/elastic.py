@@ -72,6 +72,7 @@ AUTHOR_MAPPING: dict[str, Any] = {
     "properties": {"id": KW, "source": KW, "handle": KW, "name": {"type": "text"},
                    "followers": LONG, "following": LONG, "verified": {"type": "boolean"},
                    "bio": {"type": "text"}, "influence": {"type": "float"},
+                   "campaign_ids": KW, "follower_sample": KW,
                    "interests": NOT_INDEXED, "updated_at": {"type": "date"}},
 }
 CAMPAIGN_MAPPING: dict[str, Any] = {
@@ -116,6 +117,9 @@ class ElasticStore(Store):
                 except ApiError as exc:
                     if exc.error != "resource_already_exists_exception":
                         raise  # a concurrent setup() won the race: fine, anything else is not
+            # Fields added to a mapping since the index was created reach it too (adding a
+            # field is always allowed; changing one's type is not, and fails loudly here).
+            self.es.indices.put_mapping(index=alias, properties=mapping["properties"])
 
     def health(self) -> dict:
         try:

@@ -17,7 +17,8 @@ import pytest
 from w3lib.html import remove_tags
 
 from crawlers.run import run_crawl, settings_env
-from crawlers.samples.server import SampleServer, load_statuses, start_sample_server
+from crawlers.samples.platforms.mastodon import load_statuses
+from crawlers.samples.server import SampleServer, start_sample_server
 from crawlers.spiders.mastodon import hashtags_for
 from sensing.config import Settings
 from sensing.query import matches, parse_query
@@ -50,7 +51,7 @@ def expected_ids(server: SampleServer) -> set[str]:
     node = parse_query(QUERY)
     host = server.base_url.removeprefix("http://")
     found = set()
-    for status in server.statuses:
+    for status in server.platforms["mastodon"].statuses:
         original = status["reblog"] or status
         tagged = any(t["name"] in tags for t in status["tags"])
         searched = not status["reblog"]
@@ -103,13 +104,13 @@ def test_server_errors_and_broken_bodies_are_survived(server: SampleServer,
 
 def test_a_second_crawl_fetches_only_what_is_new(server: SampleServer, tmp_path: Path) -> None:
     first = crawl(server, tmp_path, tmp_path / "first.jsonl")
-    newest = max(server.statuses, key=lambda s: int(s["id"]))
+    newest = max(server.platforms["mastodon"].statuses, key=lambda s: int(s["id"]))
     fresh = copy.deepcopy(newest)
     fresh["id"] = str(int(newest["id"]) + 1000)
     fresh["reblog"] = None
     fresh["content"] = "<p>Nova Lumina X2 firmware 1.1 fixed my battery drain</p>"
     fresh["tags"] = [{"name": "luminax2", "url": ""}]
-    server.add_statuses([fresh])
+    server.platforms["mastodon"].add_statuses([fresh])
     requests_before = len(server.requests)
 
     second = crawl(server, tmp_path, tmp_path / "second.jsonl")
@@ -149,12 +150,6 @@ def test_a_killed_crawl_restarted_yields_exactly_the_uninterrupted_set(
     restarted = ids(out)
     assert len(restarted) == len(set(restarted))
     assert set(restarted) == set(ids(whole))
-
-
-def test_an_unknown_source_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="unknown source 'myspace'; known: mastodon"):
-        run_crawl("myspace", query="x", campaign_id=None, base_url=None, out=tmp_path / "o",
-                  limit=None, settings=Settings(data_dir=tmp_path))
 
 
 def test_the_corpus_has_what_listening_data_has() -> None:
