@@ -126,6 +126,23 @@ class Post(Model):
         return self
 
 
+class RecentPost(Model):
+    """One of an author's recent posts, kept on the profile for audience-interest analysis
+    (author/follower mode) rather than as a campaign Post: a follower's posts about their
+    hobbies must not count as reactions to the launch."""
+
+    id: str
+    created_at: datetime
+    text: str = ""
+    hashtags: list[str] = Field(default_factory=list)
+    lang: str | None = None
+
+    @field_validator("created_at")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        return _as_utc(value)
+
+
 class Author(Model):
     """An author profile with what influencer and audience analysis adds to it."""
 
@@ -139,7 +156,11 @@ class Author(Model):
     bio: str = ""
     url: str = ""
     campaign_ids: list[str] = Field(default_factory=list)
-    follower_sample: list[str] = Field(default_factory=list)
+    follower_sample: list[str] = Field(default_factory=list, description="Ids of the "
+                                       "followers collected (bounded by the crawl's sample).")
+    followers_of: list[str] = Field(default_factory=list, description="Ids of the collected "
+                                    "authors this profile was found following.")
+    recent_posts: list[RecentPost] = Field(default_factory=list)
     interests: dict[str, float] = Field(default_factory=dict)
     influence: float | None = None
     updated_at: datetime = Field(default_factory=utcnow)

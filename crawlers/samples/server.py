@@ -127,6 +127,8 @@ class Platform:
 
     name: ClassVar[str]
     robots_disallow: ClassVar[tuple[str, ...]] = ()
+    sample_credentials: ClassVar[dict[str, str]] = {}
+    """Settings field -> value the sample API accepts (the demo configures them)."""
 
     def __init__(self, server: SampleServer):
         self.server = server
@@ -141,6 +143,11 @@ class Platform:
     def describe(self) -> str:
         """One line for the server's start-up banner."""
         return self.name
+
+    def demo_options(self) -> dict[str, Any]:
+        """The spider options a campaign needs to crawl this platform on this server (e.g.
+        the feed URLs, which carry the server's port); the demo puts them in the campaign."""
+        return {}
 
 
 def platform_classes() -> list[type[Platform]]:
@@ -176,6 +183,10 @@ class SampleServer(ThreadingHTTPServer):
     def base_url(self) -> str:
         host, port = self.server_address[:2]
         return f"http://{host}:{port}"
+
+    def sample_credentials(self) -> dict[str, str]:
+        """Every platform's sample credentials, as Settings fields."""
+        return {k: v for p in self.platforms.values() for k, v in p.sample_credentials.items()}
 
     def media(self, request: Request, name: str) -> Reply:
         file = MEDIA / name

@@ -72,7 +72,8 @@ AUTHOR_MAPPING: dict[str, Any] = {
     "properties": {"id": KW, "source": KW, "handle": KW, "name": {"type": "text"},
                    "followers": LONG, "following": LONG, "verified": {"type": "boolean"},
                    "bio": {"type": "text"}, "influence": {"type": "float"},
-                   "campaign_ids": KW, "follower_sample": KW,
+                   "campaign_ids": KW, "follower_sample": KW, "followers_of": KW,
+                   "recent_posts": NOT_INDEXED,
                    "interests": NOT_INDEXED, "updated_at": {"type": "date"}},
 }
 CAMPAIGN_MAPPING: dict[str, Any] = {
