@@ -60,6 +60,17 @@ def worker(
 
 
 @app.command()
+def beat(loglevel: str = "INFO") -> None:
+    """Run Celery beat: re-crawls active campaigns on schedule (faster around the launch)."""
+    from workers.app import app as celery_app
+
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    celery_app.start(["beat", f"--loglevel={loglevel}",
+                      f"--schedule={settings.data_dir / 'celerybeat-schedule'}"])
+
+
+@app.command()
 def api(host: str = "127.0.0.1", port: int = 8000) -> None:
     """Serve the HTTP API (OpenAPI docs at /docs)."""
     import uvicorn

@@ -58,6 +58,14 @@ class Settings(BaseSettings):
     reddit_auth_url: str = "https://www.reddit.com/api/v1/access_token"
     reddit_client_id: str | None = None
     reddit_client_secret: SecretStr | None = None
+    crawl_every_minutes: int = Field(60, ge=1, description="How often the schedule re-crawls "
+                                     "each source of an active campaign.")
+    crawl_every_minutes_near_launch: int = Field(10, ge=1, description="... within "
+                                                 "NEAR_LAUNCH_HOURS of the launch.")
+    near_launch_hours: int = Field(48, ge=0, description="Before and after the launch, the "
+                                   "hours in which crawls run at the faster rate.")
+    schedule_check_seconds: int = Field(60, ge=1, description="How often Celery beat looks for "
+                                        "crawls that are due.")
     follower_sample: int = Field(200, ge=0, le=10_000, description="Followers per author "
                                  "collected in author mode (profiles and recent posts).")
     max_post_bytes: int = Field(200_000, description="Posts with a longer raw text are rejected "

@@ -183,11 +183,18 @@ class Campaign(Model):
     post_window_days: int = Field(14, ge=0, le=365)
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
+    crawled_at: dict[str, datetime] = Field(default_factory=dict, description="Per source, when "
+                                            "the schedule last queued its crawl.")
 
     @field_validator("launch_at", "created_at")
     @classmethod
     def _utc(cls, value: datetime) -> datetime:
         return _as_utc(value)
+
+    @field_validator("crawled_at")
+    @classmethod
+    def _utc_values(cls, value: dict[str, datetime]) -> dict[str, datetime]:
+        return {source: _as_utc(when) for source, when in value.items()}
 
     @field_validator("query")
     @classmethod

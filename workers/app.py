@@ -10,6 +10,7 @@ from __future__ import annotations
 from celery import Celery
 
 from sensing.config import Settings, get_settings
+from workers.schedule import beat_schedule
 
 QUEUES = ("crawl", "analyze")
 
@@ -50,7 +51,9 @@ def make_celery(settings: Settings) -> Celery:
         result_expires=86_400,
         task_routes={"sensing.crawl_campaign": {"queue": "crawl"},
                      "sensing.analyze_batch": {"queue": "analyze"},
-                     "sensing.index_authors": {"queue": "analyze"}},
+                     "sensing.index_authors": {"queue": "analyze"},
+                     "sensing.refresh_crawls": {"queue": "crawl"}},
+        beat_schedule=beat_schedule(settings),
         task_default_queue="analyze",
         worker_hijack_root_logger=False,
         broker_connection_retry_on_startup=True,

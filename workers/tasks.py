@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from nlp.pipeline import DEFAULT_PIPELINE, Pipeline, build_pipeline
 from sensing.config import Settings
-from sensing.schemas import Author
+from sensing.schemas import Author, utcnow
 from sensing.store import Store, open_store
 from workers.analysis import analyze_and_index
 
@@ -60,9 +60,11 @@ def analyze_batch(self, records: list[Any], campaign_id: str | None = None) -> d
 
 @shared_task(name="sensing.crawl_campaign", bind=True)
 def crawl_campaign(self, campaign_id: str, source: str, base_url: str | None = None,
-                   limit: int | None = None) -> dict[str, Any]:
+                   limit: int | None = None,
+                   options: dict[str, Any] | None = None) -> dict[str, Any]:
     """Run one source's crawl for a campaign in its own process (Scrapy's reactor cannot
-    restart); its item pipeline enqueues ``analyze_batch`` tasks as batches fill."""
+    restart); its item pipeline enqueues ``analyze_batch`` tasks as batches fill.
+    ``options`` replaces the campaign's options for the source (e.g. author mode)."""
     from crawlers.run import run_crawl
 
     settings, store, _ = runtime(self.app)
@@ -71,8 +73,31 @@ def crawl_campaign(self, campaign_id: str, source: str, base_url: str | None = N
         raise ValueError(f"no campaign {campaign_id!r}")
     stats = run_crawl(source, query=campaign.query, campaign_id=campaign_id, base_url=base_url,
                       out=None, limit=limit, settings=settings,
-                      options=campaign.source_options.get(source))
+                      options=options if options is not None
+                      else campaign.source_options.get(source))
     return stats.as_dict()
+
+
+@shared_task(name="sensing.refresh_crawls", bind=True)
+def refresh_crawls(self) -> list[dict[str, str]]:
+    """Celery beat's entry: queue a crawl for every (active campaign, source) that is due,
+    and record when, so the next check does not queue it again."""
+    from workers.schedule import due_sources
+
+    settings, store, _ = runtime(self.app)
+    now = utcnow()
+    queued = []
+    for campaign in store.list_campaigns():
+        due = due_sources(campaign, now, settings)
+        for source in due:
+            task = self.app.send_task("sensing.crawl_campaign", queue="crawl",
+                                      args=[campaign.id, source])
+            queued.append({"campaign_id": campaign.id, "source": source, "task_id": task.id})
+            campaign.crawled_at[source] = now
+        if due:
+            store.save_campaign(campaign)
+    log.info("schedule: %d crawls queued", len(queued))
+    return queued
 
 
 @shared_task(name="sensing.index_authors", bind=True, autoretry_for=TRANSIENT_ERRORS,
