@@ -93,10 +93,13 @@ def settings_env(settings: Settings) -> dict[str, str]:
 
 def run_crawl(source: str, *, query: str, campaign_id: str | None, base_url: str | None,
               out: Path | None, limit: int | None, settings: Settings,
-              options: dict[str, Any] | None = None) -> CrawlStats:
+              options: dict[str, Any] | None = None,
+              scrapy_settings: dict[str, Any] | None = None) -> CrawlStats:
     """Crawl ``source`` for ``query`` in a subprocess; posts go to ``out`` (JSON lines) when
     given, else to analysis tasks on the configured broker. Unknown sources, missing
-    credentials and bad ``options`` are ValueErrors raised before any process starts."""
+    credentials and bad ``options`` are ValueErrors raised before any process starts.
+    ``scrapy_settings`` overrides Scrapy settings (benchmarks lift the politeness limits
+    against their own loopback server)."""
     spider_class(source).check_configuration(settings, options)
     settings = settings.model_copy(update={"data_dir": settings.data_dir.resolve()})
     with tempfile.TemporaryDirectory(prefix="sensing-crawl-") as tmp:
@@ -109,6 +112,8 @@ def run_crawl(source: str, *, query: str, campaign_id: str | None, base_url: str
                             ("--options", json.dumps(options, default=str) if options else None)):
             if value is not None:
                 cmd += [flag, str(value)]
+        for name, value in (scrapy_settings or {}).items():
+            cmd += ["--set", f"{name}={value}"]
         done = subprocess.run(cmd, env={**os.environ, **settings_env(settings)},
                               capture_output=True, text=True)
         if done.returncode != 0 or not stats_file.exists():

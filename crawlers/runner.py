@@ -35,11 +35,17 @@ def main() -> None:
     parser.add_argument("--base-url")
     parser.add_argument("--limit", type=int)
     parser.add_argument("--options", help="the spider's options as a JSON object")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="override a Scrapy setting (as `scrapy crawl -s`)")
     parser.add_argument("--sink", required=True, help="jsonl:<path> or celery")
     parser.add_argument("--stats-file", type=Path, required=True)
     args = parser.parse_args()
 
-    process = CrawlerProcess(scrapy_settings(args.sink))
+    settings = scrapy_settings(args.sink)
+    for pair in args.set:
+        name, _, value = pair.partition("=")
+        settings.set(name, value, priority="cmdline")
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(args.source)
     process.crawl(crawler, query=args.query, campaign_id=args.campaign_id,
                   base_url=args.base_url, limit=args.limit, options=args.options,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -70,6 +70,12 @@ class Settings(BaseSettings):
                                  "collected in author mode (profiles and recent posts).")
     max_post_bytes: int = Field(200_000, description="Posts with a longer raw text are rejected "
                                 "with a reason instead of slowing a whole batch.")
+
+    def with_values(self, values: dict[str, Any]) -> Settings:
+        """A validated copy with ``values`` changed (secrets wrapped, types checked), for
+        code that configures a deployment in-process, as the demo does for its sample
+        sources."""
+        return type(self).model_validate({**self.model_dump(), **values})
 
     @property
     def sqlite_file(self) -> Path:

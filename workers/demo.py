@@ -1,9 +1,11 @@
 """``sensing demo``: one campaign end to end on the embedded default, with zero services.
 
 The same path as production, scaled down to one process: the bundled sample-sources server
-plays the platforms, a Celery task starts the Scrapy crawl as a subprocess, the crawl's item
-pipeline sends batches through the file-system broker to a real Celery worker running in this
-process, the analysis indexes into SQLite, then the report is written and the API served.
+plays every platform (its base URLs and sample credentials become the demo's settings, as a
+real deployment's would), one Celery task per source runs its Scrapy crawl as a subprocess,
+the crawls' item pipelines send batches through the file-system broker to a real Celery
+worker running in this process, the analysis indexes into SQLite; then the most-followed
+authors' followers are sampled (author mode), the report is written and the API served.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ DEMO_CAMPAIGN = Campaign(
     query='"nova lumina" OR novalumina OR luminax2 OR "lumina x2" OR 노바루미나 OR ノヴァルミナ',
     description="Reactions to the Lumina Nova X2 phone before and after its launch.",
     languages=["ko", "en", "ja", "es"],
-    sources=["mastodon"],
+    sources=["mastodon", "bluesky", "youtube", "reddit", "rss", "forum"],
     launch_at=datetime(2026, 10, 15, tzinfo=UTC),
     pre_window_days=21,
     post_window_days=21,
@@ -45,13 +47,15 @@ class DemoResult:
     """What the demo did and where to look; the CLI prints it."""
 
     collected: int = 0
+    per_source: dict[str, int] = field(default_factory=dict)
+    authors: int = 0
     analysed: int = 0
     rejected: int = 0
     duplicates: int = 0
     indexed: int = 0
     stored: int = 0
     batches: int = 0
-    crawl: dict[str, Any] = field(default_factory=dict)
+    crawls: list[dict[str, Any]] = field(default_factory=list)
     report: dict[str, Path] = field(default_factory=dict)
     api_url: str = ""
     search_total: int = 0
@@ -83,23 +87,43 @@ def free_port(port: int) -> int:
         return sock.getsockname()[1]
 
 
-def _crawl(celery, store: Store, campaign: Campaign, base_url: str, console: Console,
-           timeout: float = 900) -> dict[str, Any]:
-    """Queue the crawl task and show progress until it has handed off every batch."""
-    task = celery.send_task("sensing.crawl_campaign", queue="crawl",
-                            args=[campaign.id, "mastodon", base_url, None])
-    flt = PostFilter(campaign_id=campaign.id)
+AUTHOR_SOURCES = ("mastodon", "bluesky")  # sources with an author/follower mode
+INFLUENCERS = 3  # authors per source whose followers the demo samples
+FOLLOWER_SAMPLE = 20
+
+
+def _crawl_all(celery, store: Store, campaign: Campaign, console: Console,
+               jobs: list[tuple[str, dict[str, Any] | None]],
+               timeout: float = 900) -> list[dict[str, Any]]:
+    """Queue one crawl task per (source, options) and show each one's progress until all
+    have handed off their batches; returns the crawl stats, in the order of ``jobs``."""
+    tasks = [(source, celery.send_task("sensing.crawl_campaign", queue="crawl",
+                                       args=[campaign.id, source, None, None, options]))
+             for source, options in jobs]
+    deadline = time.monotonic() + timeout
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console,
                   transient=True) as progress:
-        shown = progress.add_task("crawling sample Mastodon ...")
-        deadline = time.monotonic() + timeout
-        while not task.ready():
+        rows = [progress.add_task(source) for source, _ in tasks]
+        while not all(task.ready() for _, task in tasks):
             if time.monotonic() > deadline:
-                raise TimeoutError(f"the crawl did not finish within {timeout:.0f} s")
-            progress.update(shown, description=f"crawling sample Mastodon ... "
-                                               f"{store.count(flt)} posts indexed so far")
+                raise TimeoutError(f"the crawls did not finish within {timeout:.0f} s")
+            for row, (source, task) in zip(rows, tasks, strict=True):
+                indexed = store.count(PostFilter(campaign_id=campaign.id, sources=[source]))
+                state = "done" if task.ready() else "crawling"
+                progress.update(row, description=f"{source:<9} {state}: {indexed} posts "
+                                                 f"indexed so far")
             time.sleep(0.5)
-    return task.get(timeout=10, disable_sync_subtasks=False)
+    return [task.get(timeout=10, disable_sync_subtasks=False) for _, task in tasks]
+
+
+def influencers(store: Store, campaign: Campaign, source: str, top: int) -> list[str]:
+    """Handles of the most-followed authors of the campaign's posts on ``source``."""
+    followers: dict[str, int] = {}
+    for post in store.export(PostFilter(campaign_id=campaign.id, sources=[source])):
+        if post.author.handle:
+            followers[post.author.handle] = max(followers.get(post.author.handle, 0),
+                                                post.author.followers or 0)
+    return sorted(followers, key=lambda handle: (-followers[handle], handle))[:top]
 
 
 def _wait_for_batches(celery, task_ids: list[str], console: Console,
@@ -150,25 +174,39 @@ def run_demo(settings: Settings, *, port: int, serve: bool, console: Console) ->
     prepare_data_dir(settings.data_dir)
     sample_server, base_url = start_sample_server()
     console.print(f"sample sources serving at {base_url}")
+    settings = settings.with_values(sample_server.sample_settings())
+    campaign = DEMO_CAMPAIGN.model_copy(update={"source_options": sample_server.demo_options()})
     store = open_store(settings)
-    store.save_campaign(DEMO_CAMPAIGN)
+    store.save_campaign(campaign)
     celery = make_celery(settings)
     result = DemoResult()
     try:
-        with embedded_worker(celery, queues=("crawl", "analyze"), concurrency=2):
-            result.crawl = _crawl(celery, store, DEMO_CAMPAIGN, base_url, console)
-            summaries = _wait_for_batches(celery, result.crawl.get("task_ids", []), console)
-        result.collected = int(result.crawl.get("items", 0))
+        with embedded_worker(celery, queues=("crawl", "analyze"), concurrency=3):
+            result.crawls = _crawl_all(celery, store, campaign, console,
+                                       [(source, None) for source in campaign.sources])
+            post_tasks = [t for crawl in result.crawls for t in crawl["task_ids"]]
+            summaries = _wait_for_batches(celery, post_tasks, console)
+            followers = [(source, {"mode": "authors", "follower_sample": FOLLOWER_SAMPLE,
+                                   "authors": influencers(store, campaign, source, INFLUENCERS)})
+                         for source in AUTHOR_SOURCES if source in campaign.sources]
+            author_crawls = _crawl_all(celery, store, campaign, console, followers)
+            author_tasks = [t for crawl in author_crawls for t in crawl["author_task_ids"]]
+            _wait_for_batches(celery, author_tasks, console)
+        result.crawls += author_crawls
+        result.per_source = {crawl["source"]: crawl["items"] for crawl in result.crawls
+                             if crawl["items"]}
+        result.collected = sum(result.per_source.values())
+        result.authors = sum(crawl["authors"] for crawl in author_crawls)
         result.batches = len(summaries)
         for summary in summaries:
             result.analysed += summary["analysed"]
             result.rejected += summary["rejected"]
             result.duplicates += summary["duplicates"]
             result.indexed += summary["indexed"]
-        result.stored = store.count(PostFilter(campaign_id=DEMO_CAMPAIGN.id))
+        result.stored = store.count(PostFilter(campaign_id=campaign.id))
         with console.status("writing the launch reaction report ..."):
-            result.report = write_report(build_report(store, DEMO_CAMPAIGN),
-                                         settings.data_dir / "reports" / DEMO_CAMPAIGN.id)
+            result.report = write_report(build_report(store, campaign),
+                                         settings.data_dir / "reports" / campaign.id)
         api_server, result.api_url = _serve_api(settings, store, celery, port)
         answer = httpx.get(f"{result.api_url}/posts",
                            params={"q": "camera OR 카메라 OR カメラ OR cámara",
@@ -196,6 +234,8 @@ def summary_table(result: DemoResult, settings: Settings) -> Table:
     table.add_column("where / how many", overflow="fold")
     rows = [
         ("posts collected", result.collected),
+        ("  per source", ", ".join(f"{k} {v}" for k, v in result.per_source.items())),
+        ("author profiles (influencers + followers)", result.authors),
         ("analysis batches", result.batches),
         ("posts analysed", result.analysed),
         ("filtered (rejected + exact duplicates)",

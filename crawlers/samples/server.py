@@ -128,7 +128,7 @@ class Platform:
     name: ClassVar[str]
     robots_disallow: ClassVar[tuple[str, ...]] = ()
     sample_credentials: ClassVar[dict[str, str]] = {}
-    """Settings field -> value the sample API accepts (the demo configures them)."""
+    """Settings field -> value the sample API accepts."""
 
     def __init__(self, server: SampleServer):
         self.server = server
@@ -143,6 +143,17 @@ class Platform:
     def describe(self) -> str:
         """One line for the server's start-up banner."""
         return self.name
+
+    def settings(self) -> dict[str, str]:
+        """The Sensing settings that point the platform's spider at this server, as a
+        deployment's settings point it at the real platform: the base URL and the sample
+        credentials. Platforms whose API lives under a path or on two URLs override it."""
+        from sensing.config import Settings
+
+        found = dict(self.sample_credentials)
+        if f"{self.name}_base_url" in Settings.model_fields:
+            found[f"{self.name}_base_url"] = self.server.base_url
+        return found
 
     def demo_options(self) -> dict[str, Any]:
         """The spider options a campaign needs to crawl this platform on this server (e.g.
@@ -184,9 +195,13 @@ class SampleServer(ThreadingHTTPServer):
         host, port = self.server_address[:2]
         return f"http://{host}:{port}"
 
-    def sample_credentials(self) -> dict[str, str]:
-        """Every platform's sample credentials, as Settings fields."""
-        return {k: v for p in self.platforms.values() for k, v in p.sample_credentials.items()}
+    def sample_settings(self) -> dict[str, str]:
+        """Settings that point every source at this server (base URLs and credentials)."""
+        return {k: v for p in self.platforms.values() for k, v in p.settings().items()}
+
+    def demo_options(self) -> dict[str, dict[str, Any]]:
+        """Per source, the spider options a campaign needs to crawl it here."""
+        return {name: found for name, p in self.platforms.items() if (found := p.demo_options())}
 
     def media(self, request: Request, name: str) -> Reply:
         file = MEDIA / name
