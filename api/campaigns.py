@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import Celery
 from fastapi import APIRouter, Depends, HTTPException, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from api.deps import get_celery, get_store
 from sensing.schemas import Campaign
@@ -18,6 +18,13 @@ class CampaignIn(Campaign):
     typo like ``lanugages`` is caught instead of crawling with the defaults."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="after")
+    def _sources_exist(self) -> CampaignIn:
+        from crawlers.run import check_sources  # loads the spiders: only when validating
+
+        check_sources(self.sources, self.source_options)
+        return self
 
 
 class CrawlRequest(BaseModel):

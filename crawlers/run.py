@@ -75,6 +75,19 @@ def spider_class(source: str) -> type[CampaignSpider]:
     return loader.load(source)
 
 
+def check_sources(sources: list[str], source_options: dict[str, dict[str, Any]]) -> None:
+    """A campaign's sources and their options, checked when the campaign is saved rather than
+    when its first crawl fails: ValueError naming an unknown source or a bad option.
+    Credentials are the deployment's, and are checked when a crawl starts."""
+    for source in sources:
+        spider_class(source)
+    for source, options in source_options.items():
+        if source not in sources:
+            raise ValueError(f"source_options names {source!r}, which is not one of the "
+                             f"campaign's sources ({', '.join(sources)})")
+        spider_class(source).validate_options(options)
+
+
 def settings_env(settings: Settings) -> dict[str, str]:
     """Settings as the environment variables pydantic-settings reads back (secrets included:
     the crawl process needs the credentials)."""

@@ -12,8 +12,6 @@ from celery import Celery
 from sensing.config import Settings, get_settings
 from workers.schedule import beat_schedule
 
-QUEUES = ("crawl", "analyze")
-
 
 def _embedded_broker(settings: Settings) -> dict:
     root = settings.broker_dir.resolve()

@@ -84,6 +84,12 @@ class CampaignSpider(scrapy.Spider):
             raise ConfigurationError(f"{cls.name} needs {names} (environment or .env)"
                                      + (f": {cls.credentials_help}" if cls.credentials_help
                                         else ""))
+        return cls.validate_options(options)
+
+    @classmethod
+    def validate_options(cls, options: str | dict[str, Any] | None) -> CrawlOptions:
+        """``options`` (a dict or a JSON object) as this spider's Options, or
+        ConfigurationError naming each bad field."""
         if isinstance(options, str):
             try:
                 options = json.loads(options) if options.strip() else {}

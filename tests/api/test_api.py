@@ -83,6 +83,20 @@ def test_a_misspelt_campaign_field_is_an_error_not_a_default(client: TestClient)
     assert "lanugages" in response.text
 
 
+def test_unknown_sources_and_bad_source_options_are_refused(client: TestClient) -> None:
+    unknown = client.post("/campaigns", json={**CAMPAIGN, "sources": ["mastodon", "myspace"]})
+    assert unknown.status_code == 422
+    assert "unknown source 'myspace'" in unknown.text
+    typo = client.post("/campaigns", json={**CAMPAIGN, "source_options": {
+        "mastodon": {"sinse": "2026-10-01"}}})
+    assert typo.status_code == 422
+    assert "bad mastodon options: sinse" in typo.text
+    stray = client.post("/campaigns", json={**CAMPAIGN, "source_options": {"rss": {}}})
+    assert stray.status_code == 422
+    assert "not one of the campaign's sources" in stray.text
+    assert client.get("/campaigns").json() == []
+
+
 def test_a_malformed_campaign_query_says_where(client: TestClient) -> None:
     response = client.post("/campaigns", json={**CAMPAIGN, "query": 'nova AND (lumina'})
     assert response.status_code == 422
