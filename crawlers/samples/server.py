@@ -300,4 +300,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # Run as a script this module is ``__main__``, whose Platform class is not the one the
+    # platform modules subclass: start from the importable module instead.
+    from crawlers.samples.server import main as importable_main
+
+    importable_main()
