@@ -23,7 +23,7 @@ class CampaignIn(Campaign):
     def _sources_exist(self) -> CampaignIn:
         from crawlers.run import check_sources  # loads the spiders: only when validating
 
-        check_sources(self.sources, self.source_options)
+        check_sources(self)
         return self
 
 
@@ -76,13 +76,17 @@ def get_campaign(campaign_id: str, store: Store = Depends(get_store)) -> Campaig
 @router.post("/{campaign_id}/crawl", status_code=status.HTTP_202_ACCEPTED)
 def start_crawl(campaign_id: str, body: CrawlRequest | None = None,
                 store: Store = Depends(get_store), celery: Celery = Depends(get_celery)) -> dict:
-    """Queue one crawl task per source; poll ``GET /tasks/{id}`` for each."""
+    """Queue one crawl task per source (per option set, where a source has several); poll
+    ``GET /tasks/{id}`` for each."""
     campaign = _campaign_or_404(store, campaign_id)
     body = body or CrawlRequest()
-    sources = body.sources or campaign.sources
+    unknown = set(body.sources or []) - set(campaign.sources)
+    if unknown:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, f"{sorted(unknown)} are not among the "
+                            f"campaign's sources {campaign.sources}")
     tasks = []
-    for source in sources:
+    for source, options in campaign.crawl_jobs(body.sources):
         result = celery.send_task("sensing.crawl_campaign", queue="crawl",
-                                  args=[campaign_id, source, body.base_url, body.limit])
-        tasks.append({"source": source, "task_id": result.id})
+                                  args=[campaign_id, source, body.base_url, body.limit, options])
+        tasks.append({"source": source, "options": options, "task_id": result.id})
     return {"campaign_id": campaign_id, "tasks": tasks}

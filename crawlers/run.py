@@ -20,6 +20,7 @@ from pydantic import SecretStr
 
 from crawlers.spiders.base import CampaignSpider
 from sensing.config import Settings
+from sensing.schemas import Campaign
 
 
 @dataclass
@@ -75,16 +76,15 @@ def spider_class(source: str) -> type[CampaignSpider]:
     return loader.load(source)
 
 
-def check_sources(sources: list[str], source_options: dict[str, dict[str, Any]]) -> None:
+def check_sources(campaign: Campaign) -> None:
     """A campaign's sources and their options, checked when the campaign is saved rather than
     when its first crawl fails: ValueError naming an unknown source or a bad option.
     Credentials are the deployment's, and are checked when a crawl starts."""
-    for source in sources:
-        spider_class(source)
-    for source, options in source_options.items():
-        if source not in sources:
+    for source in campaign.source_options:
+        if source not in campaign.sources:
             raise ValueError(f"source_options names {source!r}, which is not one of the "
-                             f"campaign's sources ({', '.join(sources)})")
+                             f"campaign's sources ({', '.join(campaign.sources)})")
+    for source, options in campaign.crawl_jobs():
         spider_class(source).validate_options(options)
 
 

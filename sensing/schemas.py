@@ -175,9 +175,10 @@ class Campaign(Model):
     description: str = ""
     languages: list[str] = Field(default_factory=lambda: ["en"])
     sources: list[str] = Field(default_factory=lambda: ["mastodon"])
-    source_options: dict[str, dict[str, Any]] = Field(
+    source_options: dict[str, dict[str, Any] | list[dict[str, Any]]] = Field(
         default_factory=dict, description="Per source, the options its spider takes (e.g. "
-        "{'rss': {'feeds': [...]}}); see `sensing sources`.")
+        "{'rss': {'feeds': [...]}}), or a list of option sets, crawled one crawl each (e.g. "
+        "several forum boards); see `sensing sources`.")
     launch_at: datetime
     pre_window_days: int = Field(14, ge=0, le=365)
     post_window_days: int = Field(14, ge=0, le=365)
@@ -203,6 +204,17 @@ class Campaign(Model):
 
         parse_query(value)
         return value
+
+    def crawl_jobs(self, sources: list[str] | None = None,
+                   ) -> list[tuple[str, dict[str, Any] | None]]:
+        """(source, options) for each crawl a refresh of ``sources`` (default: all of the
+        campaign's) runs: one per source, or one per option set where a list is given."""
+        jobs: list[tuple[str, dict[str, Any] | None]] = []
+        for source in sources or self.sources:
+            found = self.source_options.get(source)
+            option_sets = found if isinstance(found, list) else [found]
+            jobs.extend((source, options) for options in option_sets)
+        return jobs
 
     @property
     def window_start(self) -> datetime:

@@ -182,8 +182,7 @@ def run_demo(settings: Settings, *, port: int, serve: bool, console: Console) ->
     result = DemoResult()
     try:
         with embedded_worker(celery, queues=("crawl", "analyze"), concurrency=3):
-            result.crawls = _crawl_all(celery, store, campaign, console,
-                                       [(source, None) for source in campaign.sources])
+            result.crawls = _crawl_all(celery, store, campaign, console, campaign.crawl_jobs())
             post_tasks = [t for crawl in result.crawls for t in crawl["task_ids"]]
             summaries = _wait_for_batches(celery, post_tasks, console)
             followers = [(source, {"mode": "authors", "follower_sample": FOLLOWER_SAMPLE,

@@ -64,7 +64,7 @@ def crawl_campaign(self, campaign_id: str, source: str, base_url: str | None = N
                    options: dict[str, Any] | None = None) -> dict[str, Any]:
     """Run one source's crawl for a campaign in its own process (Scrapy's reactor cannot
     restart); its item pipeline enqueues ``analyze_batch`` tasks as batches fill.
-    ``options`` replaces the campaign's options for the source (e.g. author mode)."""
+    ``options`` are the spider's, one entry of ``Campaign.crawl_jobs`` (or author mode)."""
     from crawlers.run import run_crawl
 
     settings, store, _ = runtime(self.app)
@@ -72,9 +72,7 @@ def crawl_campaign(self, campaign_id: str, source: str, base_url: str | None = N
     if campaign is None:
         raise ValueError(f"no campaign {campaign_id!r}")
     stats = run_crawl(source, query=campaign.query, campaign_id=campaign_id, base_url=base_url,
-                      out=None, limit=limit, settings=settings,
-                      options=options if options is not None
-                      else campaign.source_options.get(source))
+                      out=None, limit=limit, settings=settings, options=options)
     return stats.as_dict()
 
 
@@ -89,9 +87,9 @@ def refresh_crawls(self) -> list[dict[str, str]]:
     queued = []
     for campaign in store.list_campaigns():
         due = due_sources(campaign, now, settings)
-        for source in due:
+        for source, options in campaign.crawl_jobs(due) if due else []:
             task = self.app.send_task("sensing.crawl_campaign", queue="crawl",
-                                      args=[campaign.id, source])
+                                      args=[campaign.id, source, None, None, options])
             queued.append({"campaign_id": campaign.id, "source": source, "task_id": task.id})
             campaign.crawled_at[source] = now
         if due:

@@ -155,9 +155,10 @@ class Platform:
             found[f"{self.name}_base_url"] = self.server.base_url
         return found
 
-    def demo_options(self) -> dict[str, Any]:
+    def demo_options(self) -> dict[str, Any] | list[dict[str, Any]]:
         """The spider options a campaign needs to crawl this platform on this server (e.g.
-        the feed URLs, which carry the server's port); the demo puts them in the campaign."""
+        the feed URLs, which carry the server's port), or a list of option sets, one crawl
+        each; the demo puts them in the campaign."""
         return {}
 
 
@@ -199,7 +200,7 @@ class SampleServer(ThreadingHTTPServer):
         """Settings that point every source at this server (base URLs and credentials)."""
         return {k: v for p in self.platforms.values() for k, v in p.settings().items()}
 
-    def demo_options(self) -> dict[str, dict[str, Any]]:
+    def demo_options(self) -> dict[str, dict[str, Any] | list[dict[str, Any]]]:
         """Per source, the spider options a campaign needs to crawl it here."""
         return {name: found for name, p in self.platforms.items() if (found := p.demo_options())}
 

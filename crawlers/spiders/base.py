@@ -69,7 +69,13 @@ class CampaignSpider(scrapy.Spider):
                          ).rstrip("/")
         self.limit = int(limit) if limit else None
         self.emitted = 0
-        key = hashlib.sha1(query.encode()).hexdigest()[:12]
+        # State is per query and per what the options point at (a board, feeds, authors),
+        # so two crawls of one source with different option sets never share a state file.
+        # A back-fill's window is not part of it: a back-fill leaves the state alone.
+        aims = self.options.model_dump(mode="json", exclude={"since", "until"},
+                                       exclude_defaults=True)
+        key = hashlib.sha1((query + (f"\n{json.dumps(aims, sort_keys=True)}" if aims else ""))
+                           .encode()).hexdigest()[:12]
         self.state_file = (Path(state_dir) / self.name / (campaign_id or "adhoc") / f"{key}.json"
                            if state_dir else None)
         self.state: dict[str, Any] = self._load_state()

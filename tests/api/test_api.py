@@ -95,6 +95,23 @@ def test_unknown_sources_and_bad_source_options_are_refused(client: TestClient) 
     assert stray.status_code == 422
     assert "not one of the campaign's sources" in stray.text
     assert client.get("/campaigns").json() == []
+    boards = client.post("/campaigns", json={**CAMPAIGN, "sources": ["forum"], "source_options": {
+        "forum": [{"site": "kr-phone"}, {"site": "lumina-owners", "max_pages": 0}]}})
+    assert boards.status_code == 422
+    assert "bad forum options: max_pages" in boards.text
+
+
+def test_a_crawl_runs_once_per_option_set(client: TestClient) -> None:
+    boards = [{"site": "kr-phone"}, {"site": "lumina-owners"}]
+    created = client.post("/campaigns", json={**CAMPAIGN, "sources": ["mastodon", "forum"],
+                                              "source_options": {"forum": boards}})
+    assert created.status_code == 201
+    queued = client.post("/campaigns/x2/crawl", json={}).json()["tasks"]
+    assert [(t["source"], t["options"]) for t in queued] == [
+        ("mastodon", None), ("forum", boards[0]), ("forum", boards[1])]
+    only = client.post("/campaigns/x2/crawl", json={"sources": ["forum"]}).json()["tasks"]
+    assert [t["options"] for t in only] == boards
+    assert client.post("/campaigns/x2/crawl", json={"sources": ["rss"]}).status_code == 400
 
 
 def test_a_malformed_campaign_query_says_where(client: TestClient) -> None:

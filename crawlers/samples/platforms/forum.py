@@ -277,8 +277,9 @@ class Forum(Platform):
                            for name, threads in self.boards.items())
         return f"forum: {counts} (/bbs/phone/list, /community/forums/x2/)"
 
-    def demo_options(self) -> dict[str, Any]:
-        return {"site": "lumina-owners"}
+    def demo_options(self) -> list[dict[str, Any]]:
+        """Both boards: one crawl each."""
+        return [{"site": "lumina-owners"}, {"site": "kr-phone"}]
 
     def routes(self) -> list[Route]:
         return [
