@@ -24,10 +24,17 @@ RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 # Longest wait a Retry-After header may impose before we give up on the request instead.
 SENSING_RETRY_AFTER_MAX = 300
 SENSING_BACKOFF_BASE = 0.5
+# A platform's published limit, "<requests>/<seconds>" per host, declared by its spider in
+# custom_settings (Mastodon: "300/300"); None keeps no limit of its own, but a host whose
+# rate-limit headers say the quota is spent is held until the reset all the same.
+SENSING_RATE_LIMIT = None
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.middlewares.PoliteRetryMiddleware": 550,
+    # Beside the downloader: it sees every response's headers before retry handles a 429,
+    # and every retried request again on its way out.
+    "crawlers.middlewares.RateLimitMiddleware": 950,
 }
 ITEM_PIPELINES = {
     "crawlers.pipelines.ValidatePipeline": 100,
