@@ -33,6 +33,8 @@ class CrawlStats:
     bad_responses: int = 0
     retries: int = 0
     authors: int = 0
+    rate_limit_waits: int = 0
+    rate_limit_wait_seconds: float = 0.0
     finish_reason: str = ""
     elapsed_s: float = 0.0
     task_ids: list[str] = field(default_factory=list)
@@ -47,6 +49,8 @@ class CrawlStats:
             bad_responses=stats.get("sensing/bad_responses", 0),
             retries=stats.get("retry/count", 0),
             authors=stats.get("sensing/authors_handed_off", 0),
+            rate_limit_waits=stats.get("sensing/rate_limit_waits", 0),
+            rate_limit_wait_seconds=round(stats.get("sensing/rate_limit_wait_seconds", 0.0), 2),
             finish_reason=stats.get("finish_reason", ""),
             elapsed_s=round(float(stats.get("elapsed_time_seconds", 0.0)), 2),
             task_ids=list(stats.get("sensing/task_ids", [])),

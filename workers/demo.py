@@ -32,7 +32,8 @@ MARKER = ".sensing-demo"
 DEMO_CAMPAIGN = Campaign(
     id="nova-lumina-x2",
     name="Nova Lumina X2 launch",
-    query='"nova lumina" OR novalumina OR luminax2 OR "lumina x2" OR 노바루미나 OR ノヴァルミナ',
+    query=('"nova lumina" OR novalumina OR luminax2 OR "lumina x2" OR 노바루미나 OR "루미나 X2" '
+           'OR ノヴァルミナ'),
     description="Reactions to the Lumina Nova X2 phone before and after its launch.",
     languages=["ko", "en", "ja", "es"],
     sources=["mastodon", "bluesky", "youtube", "reddit", "rss", "forum"],
@@ -192,8 +193,10 @@ def run_demo(settings: Settings, *, port: int, serve: bool, console: Console) ->
             author_tasks = [t for crawl in author_crawls for t in crawl["author_task_ids"]]
             _wait_for_batches(celery, author_tasks, console)
         result.crawls += author_crawls
-        result.per_source = {crawl["source"]: crawl["items"] for crawl in result.crawls
-                             if crawl["items"]}
+        for crawl in result.crawls:  # a source with several option sets crawls several times
+            if crawl["items"]:
+                result.per_source[crawl["source"]] = (result.per_source.get(crawl["source"], 0)
+                                                      + crawl["items"])
         result.collected = sum(result.per_source.values())
         result.authors = sum(crawl["authors"] for crawl in author_crawls)
         result.batches = len(summaries)

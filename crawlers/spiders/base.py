@@ -144,7 +144,10 @@ class CampaignSpider(scrapy.Spider):
         return item
 
     def emit_author(self, profile: dict[str, Any]) -> AuthorItem:
-        """An author profile (author/follower mode); profiles do not count toward ``limit``."""
+        """An author profile (author/follower mode), stamped with the campaign like a post;
+        profiles do not count toward ``limit``."""
+        if self.campaign_id:
+            profile["campaign_ids"] = [self.campaign_id]
         return AuthorItem(profile)
 
     def in_window(self, created_at: datetime) -> bool:

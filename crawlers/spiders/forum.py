@@ -41,6 +41,9 @@ class ForumOptions(CrawlOptions):
                                "(keys: see the README's forum section).")
     max_pages: int | None = Field(None, ge=1, description="List pages per crawl (default: the "
                                   "config's max_pages).")
+    base_url: str | None = Field(None, description="Where this board is served, replacing the "
+                                 "config's base_url (a campaign's boards may live on different "
+                                 "hosts, so it is an option of each board, beside --base-url).")
 
     @model_validator(mode="after")
     def _one_board(self) -> ForumOptions:
@@ -67,7 +70,8 @@ class ForumSpider(CampaignSpider):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.board: ForumConfig = self.options.board()
-        self.base_url = self.base_url or self.board.base_url.rstrip("/")
+        self.base_url = (self.options.base_url or self.base_url or self.board.base_url
+                         ).rstrip("/")
         if not self.base_url:
             raise ConfigurationError(f"forum config {self.board.name!r} has no base_url: "
                                      "give --base-url")

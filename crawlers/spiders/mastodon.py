@@ -288,7 +288,6 @@ class MastodonSpider(CampaignSpider):
             self.profiles[profile_id] = {
                 **self.author_ref(account, host), "source": "mastodon",
                 "url": account.get("url") or "",
-                "campaign_ids": [self.campaign_id] if self.campaign_id else [],
                 "follower_sample": [], "followers_of": [], "recent_posts": []}
             self.homes[profile_id] = (base, str(account["id"]))
         return self.profiles[profile_id]

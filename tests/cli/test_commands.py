@@ -82,12 +82,20 @@ def test_the_demo_runs_a_campaign_end_to_end(tmp_path: Path) -> None:
     done = sensing("demo", "--no-serve", "--port", "0", "--data-dir", str(tmp_path / "demo"),
                    cwd=tmp_path, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
-    table = {}
+    table: dict[str, str] = {}
+    key = ""
     for line in done.stderr.splitlines():
         cells = [c.strip() for c in line.strip("│┃| ").split("│")]
-        if len(cells) == 2:
-            table[cells[0]] = cells[1]
-    assert int(table["posts collected"]) > 200
+        if len(cells) == 2 and cells[0]:
+            key = cells[0]
+            table[key] = cells[1]
+        elif len(cells) == 2 and key:  # a wrapped cell goes on below its row
+            table[key] += f" {cells[1]}"
+    assert int(table["posts collected"]) > 500
+    per_source = dict(pair.rsplit(" ", 1) for pair in table["per source"].split(", "))
+    assert set(per_source) == {"mastodon", "bluesky", "youtube", "reddit", "rss", "forum"}
+    assert all(int(n) > 0 for n in per_source.values())
+    assert int(table["author profiles (influencers + followers)"]) > 20
     assert int(table["posts analysed"]) == int(table["posts collected"])
     assert int(table["posts indexed"]) == int(table["posts in the store"]) > 200
     assert int(table["search 'camera' (4 languages)"].split()[0]) > 0

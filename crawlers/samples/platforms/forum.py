@@ -279,7 +279,8 @@ class Forum(Platform):
 
     def demo_options(self) -> list[dict[str, Any]]:
         """Both boards: one crawl each."""
-        return [{"site": "lumina-owners"}, {"site": "kr-phone"}]
+        return [{"site": site, "base_url": self.server.base_url}
+                for site in ("lumina-owners", "kr-phone")]
 
     def routes(self) -> list[Route]:
         return [
