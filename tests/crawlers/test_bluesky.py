@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from processes import kill_midway
 
 from crawlers.run import run_crawl, settings_env
 from crawlers.samples.platforms.bluesky import LAUNCH, Bluesky, build_network, did_for
@@ -203,18 +202,8 @@ def test_a_killed_crawl_restarted_yields_exactly_the_uninterrupted_set(
     server.faults.delay = 0.2  # slow enough to kill mid-way
     out = tmp_path / "killed.jsonl"
     settings = settings_for(tmp_path / "b")
-    cmd = [sys.executable, "-m", "crawlers.runner", "bluesky", "--query", QUERY,
-           "--campaign-id", "x2", "--base-url", server.base_url, "--sink", f"jsonl:{out}",
-           "--stats-file", str(tmp_path / "stats.json")]
-    child = subprocess.Popen(cmd, env={**os.environ, **settings_env(settings)},
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while (not out.exists() or len(out.read_bytes().splitlines()) < 10) \
-            and time.monotonic() < deadline:
-        time.sleep(0.05)
-    child.send_signal(signal.SIGKILL)
-    child.wait()
-    partial = len(out.read_bytes().splitlines())
+    partial = kill_midway("bluesky", query=QUERY, out=out, settings=settings, after=10,
+                          base_url=server.base_url)
     assert 0 < partial < len(ids(whole))
 
     server.faults.delay = 0.0

@@ -5,22 +5,18 @@ configs in ``crawlers/forums/``."""
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from processes import kill_midway
 from w3lib.html import remove_tags
 
 import crawlers.forums as forums_package
 from crawlers.forums.dates import parse_date
-from crawlers.run import run_crawl, settings_env
+from crawlers.run import run_crawl
 from crawlers.samples.platforms.forum import Forum, Thread
 from crawlers.samples.server import SampleServer, start_sample_server
 from sensing.config import Settings
@@ -215,19 +211,8 @@ def test_a_killed_crawl_restarted_yields_exactly_the_uninterrupted_set(
     server.faults.delay = 0.25  # slow enough to kill mid-way
     out = tmp_path / "killed.jsonl"
     settings = Settings(data_dir=tmp_path / "b", analyze_batch_size=2)
-    cmd = [sys.executable, "-m", "crawlers.runner", "forum", "--query", QUERY,
-           "--campaign-id", "x2", "--base-url", server.base_url, "--sink", f"jsonl:{out}",
-           "--stats-file", str(tmp_path / "stats.json"),
-           "--options", json.dumps({"site": "lumina-owners"})]
-    child = subprocess.Popen(cmd, env={**os.environ, **settings_env(settings)},
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while (not out.exists() or len(out.read_bytes().splitlines()) < 6) \
-            and time.monotonic() < deadline:
-        time.sleep(0.05)
-    child.send_signal(signal.SIGKILL)
-    child.wait()
-    partial = len(out.read_bytes().splitlines())
+    partial = kill_midway("forum", query=QUERY, out=out, settings=settings, after=6,
+                          base_url=server.base_url, options={"site": "lumina-owners"})
     assert 0 < partial < len(ids(whole))
 
     server.faults.delay = 0.0

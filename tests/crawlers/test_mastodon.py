@@ -5,19 +5,15 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from processes import kill_midway
 from w3lib.html import remove_tags
 
-from crawlers.run import run_crawl, settings_env
+from crawlers.run import run_crawl
 from crawlers.samples.platforms.mastodon import load_statuses
 from crawlers.samples.server import SampleServer, start_sample_server
 from crawlers.spiders.mastodon import hashtags_for
@@ -154,18 +150,8 @@ def test_a_killed_crawl_restarted_yields_exactly_the_uninterrupted_set(
     server.faults.delay = 0.15  # slow enough to kill mid-way
     out = tmp_path / "killed.jsonl"
     settings = Settings(data_dir=tmp_path / "b", analyze_batch_size=10)
-    cmd = [sys.executable, "-m", "crawlers.runner", "mastodon", "--query", QUERY,
-           "--campaign-id", "x2", "--base-url", server.base_url, "--sink", f"jsonl:{out}",
-           "--stats-file", str(tmp_path / "stats.json")]
-    child = subprocess.Popen(cmd, env={**os.environ, **settings_env(settings)},
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while (not out.exists() or len(out.read_bytes().splitlines()) < 30) \
-            and time.monotonic() < deadline:
-        time.sleep(0.05)
-    child.send_signal(signal.SIGKILL)
-    child.wait()
-    partial = len(out.read_bytes().splitlines())
+    partial = kill_midway("mastodon", query=QUERY, out=out, settings=settings, after=30,
+                          base_url=server.base_url)
     assert 0 < partial < len(ids(whole))
 
     server.faults.delay = 0.0

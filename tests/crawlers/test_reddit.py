@@ -6,10 +6,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import signal
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -21,8 +17,9 @@ from urllib.request import Request as UrlRequest
 from urllib.request import urlopen
 
 import pytest
+from processes import kill_midway
 
-from crawlers.run import CrawlStats, run_crawl, settings_env
+from crawlers.run import CrawlStats, run_crawl
 from crawlers.samples.platforms.reddit import (
     LAUNCH,
     THREADS,
@@ -312,18 +309,8 @@ def test_a_killed_crawl_restarted_yields_exactly_the_uninterrupted_set(
     server.faults.delay = 0.15  # slow enough to kill mid-way
     out = tmp_path / "killed.jsonl"
     settings = settings_for(tmp_path / "b")
-    cmd = [sys.executable, "-m", "crawlers.runner", "reddit", "--query", QUERY,
-           "--campaign-id", "x2", "--base-url", server.base_url, "--sink", f"jsonl:{out}",
-           "--stats-file", str(tmp_path / "stats.json")]
-    child = subprocess.Popen(cmd, env={**os.environ, **settings_env(settings)},
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while (not out.exists() or len(out.read_bytes().splitlines()) < 20) \
-            and time.monotonic() < deadline:
-        time.sleep(0.05)
-    child.send_signal(signal.SIGKILL)
-    child.wait()
-    partial = len(out.read_bytes().splitlines())
+    partial = kill_midway("reddit", query=QUERY, out=out, settings=settings, after=20,
+                          base_url=server.base_url)
     assert 0 < partial < len(ids(whole))
 
     server.faults.delay = 0.0

@@ -4,11 +4,6 @@ Each test runs a real crawl subprocess through ``run_crawl``."""
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -16,8 +11,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from processes import kill_midway
 
-from crawlers.run import CrawlStats, run_crawl, settings_env
+from crawlers.run import CrawlStats, run_crawl
 from crawlers.samples.platforms.news import LAUNCH, MEMBERS, Article, News, build_corpus
 from crawlers.samples.server import SampleServer, start_sample_server
 from sensing.config import Settings
@@ -223,19 +219,8 @@ def test_a_killed_crawl_restarted_yields_exactly_the_uninterrupted_set(
     server.faults.delay = 0.15  # slow enough to kill mid-way
     out = tmp_path / "killed.jsonl"
     settings = Settings(data_dir=tmp_path / "b", analyze_batch_size=5)
-    cmd = [sys.executable, "-m", "crawlers.runner", "rss", "--query", QUERY,
-           "--campaign-id", "x2", "--sink", f"jsonl:{out}",
-           "--options", json.dumps(news(server).demo_options()),
-           "--stats-file", str(tmp_path / "stats.json")]
-    child = subprocess.Popen(cmd, env={**os.environ, **settings_env(settings)},
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while (not out.exists() or len(out.read_bytes().splitlines()) < 10) \
-            and time.monotonic() < deadline:
-        time.sleep(0.05)
-    child.send_signal(signal.SIGKILL)
-    child.wait()
-    partial = len(out.read_bytes().splitlines())
+    partial = kill_midway("rss", query=QUERY, out=out, settings=settings, after=10,
+                          options=news(server).demo_options())
     assert 0 < partial < len(posts(whole))
 
     server.faults.delay = 0.0

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -18,6 +16,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from processes import kill_midway
 
 from crawlers.run import CrawlStats, run_crawl, settings_env
 from crawlers.samples.platforms.youtube import API_KEY, COST, LAUNCH, CorpusBuilder, Youtube
@@ -264,18 +263,8 @@ def test_a_killed_crawl_restarted_yields_exactly_the_uninterrupted_set(
     server.faults.delay = 0.3  # slow enough to kill mid-way
     out = tmp_path / "killed.jsonl"
     settings = settings_for(tmp_path / "b")
-    cmd = [sys.executable, "-m", "crawlers.runner", "youtube", "--query", QUERY,
-           "--campaign-id", "x2", "--base-url", f"{server.base_url}/youtube/v3",
-           "--sink", f"jsonl:{out}", "--stats-file", str(tmp_path / "stats.json")]
-    child = subprocess.Popen(cmd, env={**os.environ, **settings_env(settings)},
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while (not out.exists() or len(out.read_bytes().splitlines()) < 20) \
-            and time.monotonic() < deadline:
-        time.sleep(0.05)
-    child.send_signal(signal.SIGKILL)
-    child.wait()
-    partial = len(out.read_bytes().splitlines())
+    partial = kill_midway("youtube", query=QUERY, out=out, settings=settings, after=20,
+                          base_url=f"{server.base_url}/youtube/v3")
     assert 0 < partial < len(posts(whole))
 
     server.faults.delay = 0.0
