@@ -20,6 +20,8 @@ from sensing.config import Settings, get_settings
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Sensing: social listening for product launches.")
 err = Console(stderr=True)
+eval_app = typer.Typer(no_args_is_help=True, help="Measure analysis steps against labelled data.")
+app.add_typer(eval_app, name="eval")
 
 
 def _settings(data_dir: Path | None) -> Settings:
@@ -203,6 +205,32 @@ def report(
         store.close()
     for kind, path in paths.items():
         typer.echo(f"{kind}: {path}")
+
+
+@eval_app.command("sentiment")
+def eval_sentiment(
+    set_path: Annotated[Path | None, typer.Option(
+        "--set", exists=True, dir_okay=False,
+        help="Labelled JSON lines {id, lang, text, label} (default: the bundled multilingual "
+             "evaluation set, nlp/eval/sentiment_set.jsonl).")] = None,
+    vader_archive: Annotated[Path | None, typer.Option(
+        exists=True, help="vaderSentiment's source archive (pip download --no-deps "
+                          "--no-binary :all: vaderSentiment==3.3.2) or anything unpacked from "
+                          "it: adds its held-out tweets.")] = None,
+    step: Annotated[str, typer.Option(help="The sentiment step to evaluate (printed beside the "
+                                           "lexicon baseline).")] = "sentiment",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the full result (confusion "
+                                                         "matrices included) as JSON.")] = False,
+) -> None:
+    """Accuracy and macro-F1 per language of a sentiment step, beside the lexicon baseline."""
+    from nlp.eval.sentiment import format_table, run_evaluation
+
+    try:
+        report = run_evaluation(step, set_path=set_path, vader_archive=vader_archive)
+    except (ValueError, RuntimeError) as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    typer.echo(report.model_dump_json(indent=2) if as_json else format_table(report))
 
 
 def main() -> None:
