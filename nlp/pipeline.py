@@ -17,11 +17,14 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from sensing.schemas import Campaign, PipelineInfo, Post
+
+if TYPE_CHECKING:
+    from sensing.store.base import BandMatch
 
 log = logging.getLogger(__name__)
 
@@ -39,14 +42,20 @@ def _nothing_known(hashes: list[str]) -> dict[str, str]:
     return {}
 
 
+def _no_bands_known(bands: list[str]) -> list[BandMatch]:
+    """No store behind this batch: no earlier post shares a MinHash band."""
+    return []
+
+
 @dataclass
 class BatchContext:
-    """What a step may know beyond its posts: the campaign, a way to look up earlier posts
-    by content hash (the store, for duplicates across batches), and a list where steps
-    report per-post problems instead of failing the batch."""
+    """What a step may know beyond its posts: the campaign, ways to look up earlier posts
+    by content hash and by MinHash band (the store, for duplicates across batches), and a
+    list where steps report per-post problems instead of failing the batch."""
 
     campaign: Campaign | None = None
     known_hashes: Callable[[list[str]], dict[str, str]] = _nothing_known
+    near_candidates: Callable[[list[str]], list[BandMatch]] = _no_bands_known
     problems: list[str] = field(default_factory=list)
     failed: dict[str, set[str]] = field(default_factory=dict, repr=False)
     """post id -> names of the steps that failed on it (kept out of ``post.pipeline``)."""

@@ -233,6 +233,27 @@ def eval_sentiment(
     typer.echo(report.model_dump_json(indent=2) if as_json else format_table(report))
 
 
+@eval_app.command("dedupe")
+def eval_dedupe(
+    set_path: Annotated[Path | None, typer.Option(
+        "--set", exists=True, dir_okay=False,
+        help="Labelled JSON lines {id, text, group} (default: the bundled multilingual set, "
+             "nlp/eval/dedupe_set.jsonl).")] = None,
+    threshold: Annotated[list[float] | None, typer.Option(
+        min=0.01, max=1.0, help="Near-duplicate Jaccard thresholds to compare (repeatable; "
+                                "default 0.3 to 0.8).")] = None,
+) -> None:
+    """Pairwise precision, recall and F1 of exact-only and exact + near-duplicate detection."""
+    from nlp.eval.dedupe import DEFAULT_SET, DEFAULT_THRESHOLDS, evaluate, format_table
+
+    try:
+        scores = evaluate(set_path or DEFAULT_SET, threshold or DEFAULT_THRESHOLDS)
+    except ValueError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    typer.echo(format_table(scores))
+
+
 def main() -> None:
     app(prog_name="sensing")
 

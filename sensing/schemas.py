@@ -110,6 +110,10 @@ class Post(Model):
     duplicate_of: str | None = None
     content_hash: str | None = Field(None, description="Hash of the normalised text, for "
                                      "exact-duplicate detection across batches.")
+    minhash_bands: list[str] = Field(default_factory=list, description="MinHash LSH band keys "
+                                     "of an original's normalised text, for near-duplicate "
+                                     "detection across batches (empty on duplicates and on "
+                                     "short texts).")
     spam_score: float = Field(0.0, ge=0.0, le=1.0)
     relevance: float = Field(1.0, ge=0.0, le=1.0)
     pipeline: PipelineInfo = Field(default_factory=PipelineInfo)

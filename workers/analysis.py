@@ -15,6 +15,7 @@ from nlp.pipeline import BatchContext, Pipeline
 from sensing.records import Rejection, parse_records
 from sensing.schemas import Campaign, Post
 from sensing.store import Store
+from sensing.store.base import BandMatch
 
 
 @dataclass
@@ -47,10 +48,15 @@ class BatchResult:
 def analyze_records(records: Iterable[bytes | str | dict[str, Any]], pipeline: Pipeline, *,
                     campaign: Campaign | None, max_text_bytes: int,
                     known_hashes: Callable[[list[str]], dict[str, str]] | None = None,
+                    near_candidates: Callable[[list[str]], list[BandMatch]] | None = None,
                     ) -> BatchResult:
     """Parse and analyse a batch; bad records are rejected with a reason, never fatal."""
     posts, rejected = parse_records(records, max_text_bytes)
-    ctx = BatchContext(campaign=campaign, known_hashes=known_hashes)
+    ctx = BatchContext(campaign=campaign)
+    if known_hashes is not None:
+        ctx.known_hashes = known_hashes
+    if near_candidates is not None:
+        ctx.near_candidates = near_candidates
     if campaign is not None:
         for post in posts:
             if campaign.id not in post.campaign_ids:
@@ -63,10 +69,11 @@ def analyze_and_index(records: Iterable[bytes | str | dict[str, Any]], pipeline:
                       store: Store, *, campaign: Campaign | None,
                       max_text_bytes: int) -> BatchResult:
     """The worker's unit of work. Re-running it on the same records changes nothing: upserts
-    are keyed by post id and exact duplicates resolve to the same earliest post."""
+    are keyed by post id and exact and near duplicates resolve to the same original."""
     known = (lambda hashes: store.find_content_hashes(campaign.id, hashes)) if campaign else None
-    result = analyze_records(records, pipeline, campaign=campaign,
-                             max_text_bytes=max_text_bytes, known_hashes=known)
+    near = (lambda bands: store.find_near_duplicates(campaign.id, bands)) if campaign else None
+    result = analyze_records(records, pipeline, campaign=campaign, max_text_bytes=max_text_bytes,
+                             known_hashes=known, near_candidates=near)
     if result.posts:
         upsert = store.upsert_posts(result.posts)
         result.indexed = upsert.created + upsert.updated

@@ -7,6 +7,7 @@ through the same :func:`workers.analysis.analyze_records` as the Celery task.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -39,13 +40,21 @@ def _batches(path: Path, size: int) -> Iterator[tuple[int, list[bytes], int]]:
 
 def analyze_file(in_path: Path, out_path: Path, *, settings: Settings,
                  campaign: Campaign | None, console: Console) -> dict[str, Any]:
-    """Analyse ``in_path`` into ``out_path``; returns totals. Exact duplicates are found
-    across the whole file, not only within a batch: the first post seen with a content hash
-    is the one the later copies point to."""
+    """Analyse ``in_path`` into ``out_path``; returns totals. Exact and near duplicates are
+    found across the whole file, not only within a batch: the first post seen with a content
+    hash, or the earliest original seen sharing a MinHash band, is the one later copies point
+    to."""
+    from sensing.store.base import BandMatch
     from workers.analysis import analyze_records
 
     pipeline = build_pipeline(DEFAULT_PIPELINE)
     seen: dict[str, str] = {}
+    banded: dict[str, list[BandMatch]] = defaultdict(list)
+
+    def near_candidates(bands: list[str]) -> list[BandMatch]:
+        found = {match.id: match for band in bands for match in banded.get(band, ())}
+        return sorted(found.values(), key=lambda match: (match.created_at, match.id))
+
     totals = {"received": 0, "analysed": 0, "rejected": 0, "duplicates": 0, "problems": 0}
     size = in_path.stat().st_size or 1
     columns = (TextColumn("analysing"), BarColumn(), TextColumn("{task.fields[posts]} posts"),
@@ -57,10 +66,15 @@ def analyze_file(in_path: Path, out_path: Path, *, settings: Settings,
         for first, lines, read in _batches(in_path, settings.analyze_batch_size):
             result = analyze_records(
                 lines, pipeline, campaign=campaign, max_text_bytes=settings.max_post_bytes,
-                known_hashes=lambda hashes: {h: seen[h] for h in hashes if h in seen})
+                known_hashes=lambda hashes: {h: seen[h] for h in hashes if h in seen},
+                near_candidates=near_candidates)
             for post in result.posts:
                 if post.content_hash and post.duplicate_of is None:
                     seen.setdefault(post.content_hash, post.id)
+                match = BandMatch(id=post.id, created_at=post.created_at,
+                                  minhash_bands=post.minhash_bands)
+                for band in post.minhash_bands:
+                    banded[band].append(match)
                 out.write(post.model_dump_json(exclude_none=False) + "\n")
             for rejection in result.rejected:
                 console.print(f"[yellow]line {first + rejection.position - 1}[/yellow]"

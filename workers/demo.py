@@ -240,7 +240,7 @@ def summary_table(result: DemoResult, settings: Settings) -> Table:
         ("author profiles (influencers + followers)", result.authors),
         ("analysis batches", result.batches),
         ("posts analysed", result.analysed),
-        ("filtered (rejected + exact duplicates)",
+        ("filtered (rejected + exact and near duplicates)",
          f"{result.filtered} ({result.rejected} + {result.duplicates})"),
         ("posts indexed", result.indexed),
         ("posts in the store", result.stored),

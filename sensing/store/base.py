@@ -59,6 +59,16 @@ class Aggregations(BaseModel):
     langs: list[Bucket] = Field(description="Count per language, count desc then key asc.")
 
 
+class BandMatch(BaseModel):
+    """A stored original sharing a MinHash band with a post being analysed: enough for the
+    ``dedupe`` step to verify it (its band keys hold its whole signature) and to choose the
+    earliest of several."""
+
+    id: str
+    created_at: datetime
+    minhash_bands: list[str]
+
+
 class UpsertResult(BaseModel):
     created: int = 0
     updated: int = 0
@@ -111,6 +121,16 @@ class Store(ABC):
         the campaign with that hash (earliest by created_at, then id) among ``hashes``.
         Posts already marked duplicates are not candidates, so the answer for a stored batch
         does not change when the batch is analysed again."""
+
+    @abstractmethod
+    def find_near_duplicates(self, campaign_id: str, band_keys: Iterable[str],
+                             limit: int = 1000) -> list[BandMatch]:
+        """For near-duplicate detection: the stored posts of the campaign sharing at least one
+        of ``band_keys`` (``Post.minhash_bands``), at most ``limit``: those sharing the most
+        keys first (a real near copy shares several bands, a chance match one), then the
+        earliest (created_at, then id). As with content hashes, posts already marked
+        duplicates are not candidates, so a stored batch analysed again gets the same
+        answers."""
 
     @abstractmethod
     def delete_author(self, author_id: str) -> int:

@@ -11,6 +11,7 @@ with the ``whitespace`` analyzer).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -30,6 +31,7 @@ from sensing.store._common import (
 )
 from sensing.store.base import (
     Aggregations,
+    BandMatch,
     Interval,
     PostFilter,
     SearchPage,
@@ -62,7 +64,7 @@ POST_MAPPING: dict[str, Any] = {
         "aspects": {"type": "nested", "properties": {
             "aspect": KW, "sentiment": KW, "evidence": {"type": "text"}}},
         "entities": {"type": "nested", "properties": {"text": KW, "label": KW}},
-        "keywords": KW, "duplicate_of": KW, "content_hash": KW,
+        "keywords": KW, "duplicate_of": KW, "content_hash": KW, "minhash_bands": KW,
         "spam_score": {"type": "float"}, "relevance": {"type": "float"},
         "pipeline": {"properties": {"version": KW, "steps": NOT_INDEXED}},
     },
@@ -85,6 +87,7 @@ MAX_CONFLICT_ROUNDS = 8
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 FAR_FUTURE = datetime(2200, 1, 1, tzinfo=UTC)  # date_nanos ends in 2262
 TERMS_ORDER = [{"_count": "desc"}, {"_key": "asc"}]
+SHOULD_CHUNK = 1000  # band keys per query: below the smallest boolean clause limit (1024)
 
 
 def _nanos(moment: datetime) -> int:
@@ -302,6 +305,31 @@ class ElasticStore(Store):
             collapse={"field": "content_hash"},
             sort=[{"created_at": "asc"}, {"id": "asc"}])
         return {h["_source"]["content_hash"]: h["_source"]["id"] for h in found["hits"]["hits"]}
+
+    def find_near_duplicates(self, campaign_id: str, band_keys: Iterable[str],
+                             limit: int = 1000) -> list[BandMatch]:
+        """One ``should`` clause of constant score 1 per band key: a hit's score is the
+        number of keys it shares. Keys go in chunks below the boolean clause limit, and the
+        chunks' scores are added up."""
+        wanted = list(dict.fromkeys(band_keys))
+        shared: Counter[str] = Counter()
+        found: dict[str, BandMatch] = {}
+        for start in range(0, len(wanted), SHOULD_CHUNK):
+            hits = self.es.search(
+                index=self.posts, size=limit, source=["id", "created_at", "minhash_bands"],
+                query={"bool": {
+                    "filter": [{"term": {"campaign_ids": campaign_id}}],
+                    "must_not": [{"exists": {"field": "duplicate_of"}}],
+                    "should": [{"constant_score": {"filter": {"term": {"minhash_bands": key}}}}
+                               for key in wanted[start:start + SHOULD_CHUNK]],
+                    "minimum_should_match": 1}},
+                sort=[{"_score": "desc"}, {"created_at": "asc"}, {"id": "asc"}],
+                track_scores=True)["hits"]["hits"]
+            for hit in hits:
+                shared[hit["_id"]] += round(hit["_score"])
+                found.setdefault(hit["_id"], BandMatch.model_validate(hit["_source"]))
+        return sorted(found.values(),
+                      key=lambda m: (-shared[m.id], m.created_at, m.id))[:limit]
 
     def delete_author(self, author_id: str) -> int:
         """Erasure without ``_delete_by_query``: scan the author's posts, bulk-delete them."""

@@ -8,6 +8,7 @@ embedded deployment's write rate is one worker's, and WAL lets readers go on mea
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from collections import Counter
@@ -29,6 +30,7 @@ from sensing.store._common import (
 )
 from sensing.store.base import (
     Aggregations,
+    BandMatch,
     Interval,
     PostFilter,
     SearchPage,
@@ -61,6 +63,10 @@ CREATE TABLE IF NOT EXISTS post_hashtags (
     post_id TEXT NOT NULL, tag TEXT NOT NULL, PRIMARY KEY (post_id, tag)
 );
 CREATE INDEX IF NOT EXISTS post_hashtags_tag ON post_hashtags (tag);
+CREATE TABLE IF NOT EXISTS post_bands (
+    band TEXT NOT NULL, post_id TEXT NOT NULL, PRIMARY KEY (band, post_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS post_bands_post ON post_bands (post_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS posts_fts
     USING fts5(search_text, tokenize = 'unicode61 remove_diacritics 0');
 CREATE TABLE IF NOT EXISTS authors (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
@@ -188,6 +194,7 @@ class SqliteStore(Store):
                        "content_hash=? WHERE rowid=?", (*values, rowid))
             db.execute("DELETE FROM posts_fts WHERE rowid = ?", (rowid,))
             db.execute("DELETE FROM post_hashtags WHERE post_id = ?", (post.id,))
+            db.execute("DELETE FROM post_bands WHERE post_id = ?", (post.id,))
             result.updated += 1
         db.execute("INSERT INTO posts_fts (rowid, search_text) VALUES (?, ?)",
                    (rowid, index_text(post)))
@@ -195,6 +202,8 @@ class SqliteStore(Store):
                        [(post.id, c) for c in post.campaign_ids])
         db.executemany("INSERT OR IGNORE INTO post_hashtags VALUES (?, ?)",
                        [(post.id, t) for t in post.hashtags])
+        db.executemany("INSERT OR IGNORE INTO post_bands VALUES (?, ?)",
+                       [(band, post.id) for band in post.minhash_bands])
 
     def get_posts(self, ids: Iterable[str]) -> list[Post]:
         wanted = list(dict.fromkeys(ids))
@@ -276,6 +285,33 @@ class SqliteStore(Store):
                 found.setdefault(digest, post_id)
         return found
 
+    def find_near_duplicates(self, campaign_id: str, band_keys: Iterable[str],
+                             limit: int = 1000) -> list[BandMatch]:
+        wanted = list(dict.fromkeys(band_keys))
+        shared: Counter[str] = Counter()
+        created: dict[str, int] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            # CROSS JOIN fixes the join order: from the few posts holding a band to their
+            # campaigns, never from every post of the campaign to its bands.
+            for post_id, created_us, count in self._select(
+                    "SELECT p.id, p.created_us, count(*) FROM post_bands b "
+                    "CROSS JOIN posts p ON p.id = b.post_id AND p.duplicate_of IS NULL "
+                    f"WHERE b.band IN ({','.join('?' * len(chunk))}) AND EXISTS (SELECT 1 "
+                    "FROM post_campaigns c WHERE c.post_id = p.id AND c.campaign_id = ?) "
+                    "GROUP BY p.id", [*chunk, campaign_id]):
+                shared[post_id] += count
+                created[post_id] = created_us
+        best = sorted(shared, key=lambda i: (-shared[i], created[i], i))[:limit]
+        bands: dict[str, list[str]] = {}
+        for start in range(0, len(best), 500):
+            chunk = best[start:start + 500]
+            bands.update((post_id, json.loads(found)) for post_id, found in self._select(
+                "SELECT id, json_extract(doc, '$.minhash_bands') FROM posts WHERE id IN "
+                f"({','.join('?' * len(chunk))})", chunk))
+        return [BandMatch(id=i, created_at=_from_us(created[i]), minhash_bands=bands[i])
+                for i in best]
+
     def delete_author(self, author_id: str) -> int:
         with self._lock:
             db = self.db
@@ -287,6 +323,7 @@ class SqliteStore(Store):
                     db.execute("DELETE FROM posts_fts WHERE rowid = ?", (rowid,))
                     db.execute("DELETE FROM post_hashtags WHERE post_id = ?", (post_id,))
                     db.execute("DELETE FROM post_campaigns WHERE post_id = ?", (post_id,))
+                    db.execute("DELETE FROM post_bands WHERE post_id = ?", (post_id,))
                 db.execute("DELETE FROM posts WHERE author_id = ?", (author_id,))
                 db.execute("DELETE FROM authors WHERE id = ?", (author_id,))
                 db.execute("COMMIT")
