@@ -10,10 +10,18 @@ import logging
 import os
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import scrapy
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from scrapy.exceptions import CloseSpider
 
 from crawlers.items import AuthorItem
@@ -36,6 +44,30 @@ class CrawlOptions(BaseModel):
     @classmethod
     def _utc(cls, value: datetime | None) -> datetime | None:
         return value.replace(tzinfo=UTC) if value and value.tzinfo is None else value
+
+
+class AuthorModeOptions(CrawlOptions):
+    """Options of a source with an author/follower mode, for influencer and audience
+    analysis: instead of the campaign's posts, the profiles of ``authors``, a bounded sample
+    of their followers, and everyone's recent posts (kept on the profiles)."""
+
+    mode: Literal["posts", "authors"] = Field("posts", description="'posts' collects the "
+                                              "campaign's posts; 'authors' collects profiles "
+                                              "of `authors`, their followers and recent posts.")
+    authors: list[str] = Field(default_factory=list, description="Author mode: the accounts "
+                               "whose profiles and followers to collect (handles or the "
+                               "platform's account ids).")
+    follower_sample: int | None = Field(None, ge=0, le=10_000, description="Author mode: "
+                                        "followers collected per author (default: "
+                                        "SENSING_FOLLOWER_SAMPLE).")
+    recent_posts: int = Field(10, ge=0, le=200, description="Author mode: recent posts kept "
+                              "on each profile, for audience-interest analysis.")
+
+    @model_validator(mode="after")
+    def _authors_given(self) -> AuthorModeOptions:
+        if self.mode == "authors" and not self.authors:
+            raise ValueError("mode 'authors' needs `authors` (the accounts to collect)")
+        return self
 
 
 class ConfigurationError(ValueError):
@@ -107,6 +139,12 @@ class CampaignSpider(scrapy.Spider):
             problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'options'}: {e['msg']}"
                                  for e in exc.errors())
             raise ConfigurationError(f"bad {cls.name} options: {problems}") from None
+
+    @property
+    def follower_bound(self) -> int:
+        """Author mode: followers collected per author (the option, else the setting)."""
+        sample = getattr(self.options, "follower_sample", None)
+        return self.sensing.follower_sample if sample is None else sample
 
     def credential(self, name: str) -> str:
         """A credential's value (secrets unwrapped); presence was checked at start."""

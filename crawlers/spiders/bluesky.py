@@ -24,14 +24,14 @@ import json
 import unicodedata
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import urlencode
 
 import scrapy
-from pydantic import Field, model_validator
+from pydantic import Field
 from scrapy.exceptions import CloseSpider
 
-from crawlers.spiders.base import CampaignSpider, CrawlOptions
+from crawlers.spiders.base import AuthorModeOptions, CampaignSpider
 from sensing.query import positive_words
 
 PAGE = 100  # searchPosts' and getFollowers' maximum page size
@@ -39,27 +39,9 @@ PROFILES_PER_CALL = 25  # getProfiles' maximum
 TOKEN_RETRIES = 3  # refreshes in a row, none followed by an accepted request, before giving up
 
 
-class BlueskyOptions(CrawlOptions):
-    mode: Literal["posts", "authors"] = Field("posts", description="posts: search the query "
-                                              "and collect posts with their replies; authors: "
-                                              "collect profiles of `authors` and their "
-                                              "followers.")
-    authors: list[str] = Field(default_factory=list, description="Authors mode: handles "
-                               "(name.bsky.social) or DIDs whose profiles and followers to "
-                               "collect.")
-    follower_sample: int | None = Field(None, ge=0, le=10_000, description="Authors mode: "
-                                        "followers collected per author (default: "
-                                        "SENSING_FOLLOWER_SAMPLE).")
-    recent_posts: int = Field(10, ge=0, le=100, description="Authors mode: recent posts kept "
-                              "on each profile.")
+class BlueskyOptions(AuthorModeOptions):
     thread_depth: int = Field(6, ge=0, le=1000, description="Posts mode: levels of replies "
                               "fetched under each collected post with replies (0: none).")
-
-    @model_validator(mode="after")
-    def _authors_mode_names_authors(self) -> BlueskyOptions:
-        if self.mode == "authors" and not self.authors:
-            raise ValueError("authors mode needs `authors` (handles or DIDs)")
-        return self
 
 
 def iso(when: datetime) -> str:
@@ -394,11 +376,6 @@ class BlueskySpider(CampaignSpider):
 
     # --- authors mode ----------------------------------------------------------------------
 
-    @property
-    def sample_size(self) -> int:
-        bound = self.options.follower_sample
-        return self.sensing.follower_sample if bound is None else bound
-
     def on_author_profile(self, profile: Any) -> Iterator[Any]:
         if not (isinstance(profile, dict) and profile.get("did")):
             yield from self.author_done()
@@ -410,7 +387,7 @@ class BlueskySpider(CampaignSpider):
         yield from self.followers_page(did, None)
 
     def followers_page(self, did: str, cursor: str | None) -> Iterator[Any]:
-        wanted = self.sample_size - len(self.followers[did])
+        wanted = self.follower_bound - len(self.followers[did])
         if wanted <= 0:
             yield from self.author_done()
             return
@@ -424,7 +401,7 @@ class BlueskySpider(CampaignSpider):
         if not isinstance(found, list):
             yield from self.author_done()  # a broken page ends this author's sample
             return
-        room = self.sample_size - len(self.followers[did])
+        room = self.follower_bound - len(self.followers[did])
         for follower in found[:room]:
             self.profiles.setdefault(follower["did"], follower)
             self.followers[did].append(follower["did"])

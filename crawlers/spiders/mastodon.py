@@ -15,11 +15,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
 import scrapy
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, field_validator
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 from twisted.python.failure import Failure
@@ -27,7 +27,7 @@ from w3lib.html import remove_tags, replace_entities
 from w3lib.url import add_or_replace_parameter
 
 from crawlers.middlewares import parse_rate_limit
-from crawlers.spiders.base import CampaignSpider, CrawlOptions
+from crawlers.spiders.base import AuthorModeOptions, CampaignSpider
 from sensing.query import positive_words
 
 LINK_NEXT = re.compile(r'<([^>]+)>\s*;\s*rel="next"')
@@ -62,20 +62,10 @@ def plain(html: str) -> str:
     return SPACES.sub(" ", replace_entities(remove_tags(html))).strip()
 
 
-class MastodonOptions(CrawlOptions):
+class MastodonOptions(AuthorModeOptions):
     instances: list[str] = Field(default_factory=list, description="More instances to crawl "
-                                 "(base URLs) besides the base URL; each keeps its own state.")
-    mode: Literal["posts", "authors"] = Field("posts", description="'posts' collects the "
-                                              "campaign's posts; 'authors' collects profiles "
-                                              "of `authors`, their followers and recent posts.")
-    authors: list[str] = Field(default_factory=list, description="Author mode: acct handles "
-                               "('@user' or '@user@host') or account ids, looked up on every "
-                               "instance.")
-    follower_sample: int | None = Field(None, ge=0, le=10_000, description="Author mode: "
-                                        "followers collected per author (default: "
-                                        "SENSING_FOLLOWER_SAMPLE).")
-    recent_posts: int = Field(10, ge=1, le=200, description="Author mode: recent posts kept "
-                              "on each profile, for audience-interest analysis.")
+                                 "(base URLs) besides the base URL; each keeps its own state; "
+                                 "author-mode accounts are looked up on every instance.")
     rate_limit: str | None = Field(None, description="The instances' published limit as "
                                    "'<requests>/<seconds>' when it is not mastodon.social's "
                                    "'300/300'.")
@@ -86,12 +76,6 @@ class MastodonOptions(CrawlOptions):
         if value is not None:
             parse_rate_limit(value)
         return value
-
-    @model_validator(mode="after")
-    def _authors_given(self) -> MastodonOptions:
-        if self.mode == "authors" and not self.authors:
-            raise ValueError("mode 'authors' needs `authors` (acct handles or account ids)")
-        return self
 
 
 class MastodonSpider(CampaignSpider):
@@ -268,11 +252,6 @@ class MastodonSpider(CampaignSpider):
 
     # Authors: profile, follower sample, then every profile's recent posts.
 
-    @property
-    def follower_sample(self) -> int:
-        sample = self.options.follower_sample
-        return self.sensing.follower_sample if sample is None else sample
-
     def author_requests(self, base: str) -> Iterator[scrapy.Request]:
         for ref in self.options.authors:
             ref = ref.strip().lstrip("@")
@@ -297,14 +276,14 @@ class MastodonSpider(CampaignSpider):
         if not isinstance(account, dict) or "id" not in account:
             return
         author = self.profile(account, base)
-        if self.follower_sample:
+        if self.follower_bound:
             yield self.followers_request(
                 f"{base}/api/v1/accounts/{account['id']}/followers", base, author["id"])
 
     def followers_request(self, url: str, base: str, author_id: str) -> scrapy.Request:
         """The next page of an author's followers, no larger than the sample still needs."""
         asked = min(FOLLOWERS_PAGE,
-                    self.follower_sample - len(self.profiles[author_id]["follower_sample"]))
+                    self.follower_bound - len(self.profiles[author_id]["follower_sample"]))
         url = add_or_replace_parameter(url, "limit", str(asked))
         return self.request(url, self.parse_followers, base=base, author_id=author_id,
                             asked=asked)
@@ -315,12 +294,12 @@ class MastodonSpider(CampaignSpider):
         if not isinstance(accounts, list):
             return
         author = self.profiles[author_id]
-        for account in accounts[:self.follower_sample - len(author["follower_sample"])]:
+        for account in accounts[:self.follower_bound - len(author["follower_sample"])]:
             follower = self.profile(account, base)
             if follower["id"] not in author["follower_sample"]:
                 author["follower_sample"].append(follower["id"])
                 follower["followers_of"].append(author_id)
-        wanted = self.follower_sample - len(author["follower_sample"])
+        wanted = self.follower_bound - len(author["follower_sample"])
         # a short page is the last one: no request for the empty page after it
         if wanted > 0 and len(accounts) >= asked and (url := next_link(response)):
             yield self.followers_request(url, base, author_id)
