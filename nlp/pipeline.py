@@ -203,6 +203,7 @@ DEFAULT_PIPELINE: list[dict[str, Any]] = [
     {"step": "hashtags", "options": {}},
     {"step": "langid", "options": {}},
     {"step": "dedupe", "options": {}},
+    {"step": "spam", "options": {}},
     {"step": "sentiment", "options": {}},
 ]
 

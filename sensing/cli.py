@@ -254,6 +254,26 @@ def eval_dedupe(
     typer.echo(format_table(scores))
 
 
+@eval_app.command("spam")
+def eval_spam(
+    set_path: Annotated[Path | None, typer.Option(
+        "--set", exists=True, dir_okay=False,
+        help="Labelled JSON lines {id, lang, text, label: spam|ok, author} (default: the "
+             "bundled multilingual set, nlp/eval/spam_set.jsonl).")] = None,
+    threshold: Annotated[float, typer.Option(
+        min=0.0, max=1.0, help="spam_score from which a post counts as spam.")] = 0.5,
+) -> None:
+    """Precision, recall and F1 of the spam step at a threshold, and the posts it gets wrong."""
+    from nlp.eval.spam import DEFAULT_SET, evaluate, format_report
+
+    try:
+        found, mistakes = evaluate(set_path or DEFAULT_SET, threshold)
+    except ValueError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    typer.echo(format_report(found, mistakes))
+
+
 def main() -> None:
     app(prog_name="sensing")
 

@@ -42,6 +42,7 @@ class AuthorRef(Model):
     following: int | None = None
     verified: bool = False
     bio: str = ""
+    bot: bool = Field(False, description="The platform marks the account automated.")
 
 
 class Media(Model):
@@ -115,6 +116,10 @@ class Post(Model):
                                      "detection across batches (empty on duplicates and on "
                                      "short texts).")
     spam_score: float = Field(0.0, ge=0.0, le=1.0)
+    spam_reasons: list[str] = Field(default_factory=list, description="Why spam_score is "
+                                    "what it is: codes of the signals that raised it "
+                                    "(giveaway-words, link-farm, hashtag-stuffing, ...), "
+                                    "strongest first.")
     relevance: float = Field(1.0, ge=0.0, le=1.0)
     pipeline: PipelineInfo = Field(default_factory=PipelineInfo)
 

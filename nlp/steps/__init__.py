@@ -1,5 +1,5 @@
 """The built-in analysis steps; importing this package registers them."""
 
-from nlp.steps import clean, dedupe, hashtags, langid, sentiment
+from nlp.steps import clean, dedupe, hashtags, langid, sentiment, spam
 
-__all__ = ["clean", "dedupe", "hashtags", "langid", "sentiment"]
+__all__ = ["clean", "dedupe", "hashtags", "langid", "sentiment", "spam"]

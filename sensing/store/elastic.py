@@ -64,7 +64,8 @@ POST_MAPPING: dict[str, Any] = {
         "aspects": {"type": "nested", "properties": {
             "aspect": KW, "sentiment": KW, "evidence": {"type": "text"}}},
         "entities": {"type": "nested", "properties": {"text": KW, "label": KW}},
-        "keywords": KW, "duplicate_of": KW, "content_hash": KW, "minhash_bands": KW,
+        "keywords": KW, "duplicate_of": KW, "spam_reasons": KW, "content_hash": KW,
+        "minhash_bands": KW,
         "spam_score": {"type": "float"}, "relevance": {"type": "float"},
         "pipeline": {"properties": {"version": KW, "steps": NOT_INDEXED}},
     },

@@ -52,7 +52,7 @@ class FragileBatch(Fragile):
 
 def test_the_default_pipeline_runs_the_steps_in_order() -> None:
     assert [s.name for s in PIPELINE.steps] == [e["step"] for e in DEFAULT_PIPELINE] == \
-        ["clean", "hashtags", "langid", "dedupe", "sentiment"]
+        ["clean", "hashtags", "langid", "dedupe", "spam", "sentiment"]
 
 
 def test_every_post_records_the_steps_and_versions_that_made_it() -> None:
@@ -117,7 +117,7 @@ def test_unknown_steps_and_bad_options_are_clear_errors() -> None:
 
 def test_steps_describe_themselves() -> None:
     described = {s.name: s.describe() for s in registered_steps()}
-    assert list(described) == ["clean", "hashtags", "langid", "dedupe", "sentiment"]
+    assert list(described) == ["clean", "hashtags", "langid", "dedupe", "spam", "sentiment"]
     assert described["sentiment"]["adds"] == ["sentiment"]
     assert described["dedupe"]["options"]["properties"]["min_chars"]["default"] == 12
     assert all(d["title"] and d["description"] and d["version"] for d in described.values())
