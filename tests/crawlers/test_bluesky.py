@@ -95,7 +95,7 @@ def test_a_crawl_collects_matching_posts_and_their_reply_threads(server: SampleS
                                 "name": "TechLens Reviews", "verified": True,
                                 "bio": techlens.bio,  # hydrated by getProfiles, with counts
                                 "followers": 17 + techlens.extra_followers,
-                                "following": 40}
+                                "following": 40, "bot": False}
     assert review["hashtags"] == ["luminax2"]
     assert review["urls"] == ["https://techlens.example/x2-review"]
     crash = next(p for p in posts.values() if p["raw_text"].startswith("Update 1.0.3"))
