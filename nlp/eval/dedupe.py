@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import combinations
 from pathlib import Path
 
+from nlp.eval.labelled import f1, precision, read_labelled, recall
 from nlp.pipeline import BatchContext, build_pipeline
 from sensing.schemas import AuthorRef, Post
 
@@ -38,31 +39,25 @@ class Score:
 
     @property
     def precision(self) -> float:
-        return self.correct_pairs / self.found_pairs if self.found_pairs else 1.0
+        return precision(self.correct_pairs, self.found_pairs)
 
     @property
     def recall(self) -> float:
-        return self.correct_pairs / self.true_pairs if self.true_pairs else 1.0
+        return recall(self.correct_pairs, self.true_pairs)
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return f1(self.precision, self.recall)
+
+
+def _row(line: str) -> dict[str, str]:
+    row = json.loads(line)
+    return {"id": str(row["id"]), "text": str(row["text"]), "group": str(row["group"])}
 
 
 def load_set(path: Path = DEFAULT_SET) -> list[dict[str, str]]:
     """The labelled rows; a malformed line is an error naming the line."""
-    rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            rows.append({"id": str(row["id"]), "text": str(row["text"]),
-                         "group": str(row["group"])})
-        except (ValueError, KeyError) as exc:
-            raise ValueError(f"{path}:{number}: not a {{id, text, group}} object ({exc})") from None
-    return rows
+    return read_labelled(path, _row, "{id, text, group} object")
 
 
 def pairs(groups: Iterable[Sequence[str]]) -> set[tuple[str, str]]:

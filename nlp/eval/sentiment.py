@@ -57,6 +57,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from nlp.eval.labelled import read_labelled
 from nlp.pipeline import BatchContext, Pipeline, build_pipeline
 from sensing.schemas import AuthorRef, Post, SentimentLabel
 
@@ -115,15 +116,7 @@ class EvalReport(BaseModel):
 
 def load_set(path: Path = SET_PATH) -> list[LabelledPost]:
     """The evaluation set; a bad line is an error naming the file and line."""
-    examples = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            examples.append(LabelledPost.model_validate_json(line))
-        except ValueError as exc:
-            raise ValueError(f"{path}:{number}: not a labelled post: {exc}") from None
-    return examples
+    return read_labelled(path, LabelledPost.model_validate_json, "labelled post")
 
 
 def confusion_matrix(truth: Sequence[str], predicted: Sequence[str]) -> dict[str, dict[str, int]]:

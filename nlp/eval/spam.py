@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from nlp.eval.labelled import f1, precision, read_labelled, recall
 from nlp.pipeline import BatchContext, build_pipeline
 from sensing.schemas import AuthorRef, Campaign, Post
 
@@ -40,37 +41,28 @@ class Score:
 
     @property
     def precision(self) -> float:
-        found = self.true_positives + self.false_positives
-        return self.true_positives / found if found else 1.0
+        return precision(self.true_positives, self.true_positives + self.false_positives)
 
     @property
     def recall(self) -> float:
-        spam = self.true_positives + self.false_negatives
-        return self.true_positives / spam if spam else 1.0
+        return recall(self.true_positives, self.true_positives + self.false_negatives)
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return f1(self.precision, self.recall)
+
+
+def _row(line: str) -> dict[str, Any]:
+    row = json.loads(line)
+    if row["label"] not in LABELS:
+        raise ValueError(f"label {row['label']!r} is not one of {LABELS}")
+    return {"id": str(row["id"]), "lang": str(row.get("lang", "und")), "text": str(row["text"]),
+            "label": row["label"], "author": dict(row.get("author") or {})}
 
 
 def load_set(path: Path = DEFAULT_SET) -> list[dict[str, Any]]:
     """The labelled rows; a malformed line is an error naming the line."""
-    rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            if row["label"] not in LABELS:
-                raise ValueError(f"label {row['label']!r} is not one of {LABELS}")
-            rows.append({"id": str(row["id"]), "lang": str(row.get("lang", "und")),
-                         "text": str(row["text"]), "label": row["label"],
-                         "author": dict(row.get("author") or {})})
-        except (ValueError, KeyError, TypeError) as exc:
-            raise ValueError(f"{path}:{number}: not a {{id, lang, text, label, author}} "
-                             f"object ({exc})") from None
-    return rows
+    return read_labelled(path, _row, "{id, lang, text, label, author} object")
 
 
 def as_posts(rows: list[dict[str, Any]]) -> list[Post]:
