@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +61,9 @@ class CrawlStats:
         return asdict(self)
 
 
+@lru_cache(maxsize=1)
 def spider_loader():
+    """Scrapy's spider loader, built once: the spiders of a process never change."""
     from scrapy.spiderloader import SpiderLoader
 
     from crawlers.runner import scrapy_settings
