@@ -68,6 +68,30 @@ class Settings(BaseSettings):
                                         "crawls that are due.")
     follower_sample: int = Field(200, ge=0, le=10_000, description="Followers per author "
                                  "collected in author mode (profiles and recent posts).")
+    models_dir: Path = Field(Path("models"), description="Where the setup step builds the offline "
+                             "models (`sensing models build`).")
+    encoder_model: str | None = Field(None, description="Multilingual sentence encoder, a "
+                                      "Hugging Face directory or name (relevance, aspects); "
+                                      "defaults to MODELS_DIR/multilingual-e5-small.")
+    sentiment_model: str | None = Field(None, description="Any Hugging Face sequence-"
+                                        "classification model by path or name; defaults to "
+                                        "MODELS_DIR/sentiment-e5-small, built offline.")
+    torch_threads: int = Field(0, ge=0, le=256, description="Threads torch uses in a worker "
+                               "(0: torch's default, one per core).")
+    quantize_int8: bool = Field(False, description="Dynamic int8 quantisation of the models' "
+                                "linear layers: faster on CPU, slightly less accurate.")
+    media_fetch_allow: list[str] = Field(default_factory=list, description="Hosts or addresses "
+                                         "that image fetching may reach although private "
+                                         "(e.g. 127.0.0.1 for the demo's sample server); "
+                                         "public hosts need no entry.")
+    media_max_bytes: int = Field(10 * 1024 * 1024, ge=1024, description="Larger images are "
+                                 "refused ('too-large').")
+    media_max_pixels: int = Field(40_000_000, ge=1, description="Images with more pixels are "
+                                  "refused before decoding (decompression bombs).")
+    media_timeout_seconds: float = Field(10.0, gt=0, description="Per image fetch.")
+    media_max_redirects: int = Field(5, ge=0)
+    media_fetch_concurrency: int = Field(8, ge=1, le=64, description="Images fetched at once "
+                                         "per batch.")
     max_post_bytes: int = Field(200_000, description="Posts with a longer raw text are rejected "
                                 "with a reason instead of slowing a whole batch.")
 
@@ -76,6 +100,14 @@ class Settings(BaseSettings):
         code that configures a deployment in-process, as the demo does for its sample
         sources."""
         return type(self).model_validate({**self.model_dump(), **values})
+
+    @property
+    def encoder_path(self) -> str:
+        return self.encoder_model or str(self.models_dir / "multilingual-e5-small")
+
+    @property
+    def sentiment_path(self) -> str:
+        return self.sentiment_model or str(self.models_dir / "sentiment-e5-small")
 
     @property
     def sqlite_file(self) -> Path:

@@ -49,8 +49,13 @@ class Media(Model):
     url: str
     type: str = "image"
     phash: str | None = None
+    colour: str | None = Field(None, description="Colour signature of the image (vision.phash), "
+                               "so near-duplicates must also look alike in colour.")
     labels: list[dict[str, Any]] = Field(default_factory=list)
     ocr_text: str | None = None
+    error: str | None = Field(None, description="Why the image was not analysed (a refusal code "
+                              "such as 'too-large', 'not-an-image', 'blocked-address'), so a "
+                              "report can count what was skipped instead of losing it.")
 
 
 class Metrics(Model):
@@ -70,6 +75,14 @@ class AspectSentiment(Model):
     aspect: str
     sentiment: SentimentLabel
     evidence: str = ""
+
+
+class AspectSpec(Model):
+    """A product aspect a campaign listens for, with the words that name it in any language
+    (``{"name": "battery", "terms": ["battery", "배터리", "バッテリー", "batería"]}``)."""
+
+    name: str = Field(min_length=1, max_length=64)
+    terms: list[str] = Field(default_factory=list)
 
 
 class Entity(Model):
@@ -191,6 +204,15 @@ class Campaign(Model):
     launch_at: datetime
     pre_window_days: int = Field(14, ge=0, le=365)
     post_window_days: int = Field(14, ge=0, le=365)
+    aspects: list[AspectSpec] = Field(default_factory=list, description="Product aspects to "
+                                      "score; empty means the built-in taxonomy (camera, "
+                                      "battery, price, design, display, ...), see nlp.aspects.")
+    negative_keywords: list[str] = Field(default_factory=list, description="Words that mark a "
+                                         "post as about something else (the query word in "
+                                         "another sense): such posts get a low relevance.")
+    relevance_threshold: float = Field(0.5, ge=0.0, le=1.0, description="Posts whose relevance "
+                                       "is below this are left out of aggregations and "
+                                       "reports (still stored, and searchable).")
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
     crawled_at: dict[str, datetime] = Field(default_factory=dict, description="Per source, when "
