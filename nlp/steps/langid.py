@@ -9,6 +9,14 @@ rather than a guess; so does a language outside the campaign's set.
 A detector that knows only the campaign's languages forces every post into one of them
 (Portuguese comes out as Spanish with full confidence). So a few *decoy* languages are
 compared too (option ``decoys``; ~15 MB each): a post that reads as one of them is ``und``.
+
+Platforms often declare a language (``lang_hint``: Mastodon's and Bluesky's post language,
+a forum board's or a feed's language). It is a prior, not an answer: people post in another
+language than their client's setting. So lingua's confidences are weighted by it (option
+``hint_weight``) and renormalised before the thresholds apply; a text too short to read keeps
+the hint when the hint is a campaign language. Long texts (option ``long_text``) go through
+lingua's low-accuracy mode, trigrams only: many times faster, and as accurate once a text
+holds a few sentences.
 """
 
 from __future__ import annotations
@@ -47,19 +55,29 @@ def _language(code: str) -> Language | None:
 
 
 @lru_cache(maxsize=16)
-def _detector(codes: tuple[str, ...]) -> LanguageDetector:
+def _detector(codes: tuple[str, ...], fast: bool) -> LanguageDetector:
     languages = {lang for code in codes if (lang := _language(code)) is not None}
     if len(languages) < 2:
         languages |= {Language.SPANISH if Language.ENGLISH in languages else Language.ENGLISH}
-    return LanguageDetectorBuilder.from_languages(*languages).build()
+    builder = LanguageDetectorBuilder.from_languages(*languages)
+    return (builder.with_low_accuracy_mode() if fast else builder).build()
 
 
-def detector(codes: tuple[str, ...]) -> LanguageDetector:
-    """The cached detector for a language set (unknown codes are ignored). lingua needs two
-    candidates, so a lone language is compared with English (or Spanish, if it is English).
-    Built under a lock so that worker threads never hold two copies of the same models."""
+def detector(codes: tuple[str, ...], fast: bool = False) -> LanguageDetector:
+    """The cached detector for a language set (unknown codes are ignored); ``fast`` is
+    lingua's low-accuracy mode, for long texts. lingua needs two candidates, so a lone
+    language is compared with English (or Spanish, if it is English). Built under a lock so
+    that worker threads never hold two copies of the same models."""
     with _BUILD_LOCK:
-        return _detector(tuple(sorted(set(codes))))
+        return _detector(tuple(sorted(set(codes))), fast)
+
+
+def hinted_language(post: Post) -> str | None:
+    """The platform's declared language as an ISO 639-1 code (``pt-BR`` -> ``pt``), if any."""
+    hint = getattr(post, "lang_hint", None)
+    if not isinstance(hint, str) or not hint.strip():
+        return None
+    return hint.strip().lower().replace("_", "-").split("-")[0] or None
 
 
 class LangidOptions(BaseModel):
@@ -73,6 +91,10 @@ class LangidOptions(BaseModel):
     decoys: list[str] = Field(["fr", "de", "pt", "it"], description="Languages compared but "
                               "never answered, so their posts are 'und', not the nearest "
                               "campaign language.")
+    hint_weight: float = Field(3.0, ge=1.0, le=100.0, description="How much more likely the "
+                               "platform's declared language is taken to be (1: ignored).")
+    long_text: int = Field(240, ge=20, description="Texts with at least this many letters "
+                           "use lingua's fast low-accuracy mode.")
 
 
 def detection_text(text: str) -> str:
@@ -102,44 +124,56 @@ def by_script(text: str, allowed: set[str]) -> str | None:
 @register
 class Langid(Step):
     name = "langid"
-    version = "1.3"
+    version = "1.4"
     title = "Identify language"
     description = ("ISO 639-1 language among the campaign's languages (lingua, restricted to "
-                   "them); Hangul/Kana decide ko/ja; 'und' when too short or unsure.")
+                   "them), weighted by the platform's declared language; Hangul/Kana decide "
+                   "ko/ja; 'und' when too short or unsure.")
     adds = ("lang",)
     Options = LangidOptions
 
     def __call__(self, posts: list[Post], ctx: BatchContext) -> list[Post]:
         allowed = set(ctx.languages)
         langs: dict[int, str] = {}
-        pending: list[tuple[int, str]] = []
+        pending: dict[bool, list[tuple[int, str]]] = {False: [], True: []}
         for index, post in enumerate(posts):
             text = detection_text(post.text)
             decided = by_script(text, allowed)
+            letters = len(LETTER.findall(text))
             if decided is not None:
                 langs[index] = decided
-            elif len(LETTER.findall(text)) < self.options.min_letters:
-                langs[index] = "und"
+            elif letters < self.options.min_letters:
+                hint = hinted_language(post)
+                langs[index] = hint if hint in allowed and letters else "und"
             else:
-                pending.append((index, text))
-        if pending:
-            candidates = tuple(allowed | set(self.options.decoys))
-            found = detector(candidates).compute_language_confidence_values_in_parallel(
-                [text for _, text in pending])
-            for (index, _), confidences in zip(pending, found, strict=True):
-                langs[index] = self.best(confidences, allowed)
+                pending[letters >= self.options.long_text].append((index, text))
+        candidates = tuple(allowed | set(self.options.decoys))
+        for fast, texts in pending.items():
+            if not texts:
+                continue
+            found = detector(candidates, fast).compute_language_confidence_values_in_parallel(
+                [text for _, text in texts])
+            for (index, _), confidences in zip(texts, found, strict=True):
+                langs[index] = self.best(confidences, allowed, hinted_language(posts[index]))
         for index, post in enumerate(posts):
             self.apply(post, {"lang": langs[index]})
         return posts
 
-    def best(self, confidences: list[ConfidenceValue], allowed: set[str]) -> str:
+    def best(self, confidences: list[ConfidenceValue], allowed: set[str],
+             hint: str | None = None) -> str:
         """The most likely language, if it is sure enough, clear enough and a campaign's.
-        Confidences are sorted, best first, and sum to 1 over the candidates."""
-        if not confidences:
+        lingua's confidences sum to 1 over the candidates; the hinted language's is weighted
+        by ``hint_weight`` and all are renormalised (a prior times a likelihood)."""
+        weighted = sorted(
+            ((c.language.iso_code_639_1.name.lower(),
+              c.value * (self.options.hint_weight if
+                         c.language.iso_code_639_1.name.lower() == hint else 1.0))
+             for c in confidences), key=lambda pair: pair[1], reverse=True)
+        total = sum(value for _, value in weighted)
+        if not weighted or total <= 0:
             return "und"
-        top = confidences[0].value
-        runner_up = confidences[1].value if len(confidences) > 1 else 0.0
+        (code, top), runner_up = weighted[0], (weighted[1][1] if len(weighted) > 1 else 0.0)
+        top, runner_up = top / total, runner_up / total
         if top < self.options.min_confidence or top - runner_up < self.options.min_margin:
             return "und"
-        code = confidences[0].language.iso_code_639_1.name.lower()
         return code if code in allowed else "und"
