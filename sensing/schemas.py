@@ -56,6 +56,11 @@ class Media(Model):
     error: str | None = Field(None, description="Why the image was not analysed (a refusal code "
                               "such as 'too-large', 'not-an-image', 'blocked-address'), so a "
                               "report can count what was skipped instead of losing it.")
+    duplicate_of: str | None = Field(None, description="The earlier image of the campaign "
+                                     "this one nearly copies (re-crop, re-compression), as "
+                                     "'{post id}#{media index}'; null on originals.")
+    logos: list[str] = Field(default_factory=list, description="Brands whose registered logo "
+                             "was found in the image (vision.logos).")
 
 
 class Metrics(Model):
@@ -109,6 +114,11 @@ class Post(Model):
     raw_text: str = ""
     lang: str = "und"
     hashtags: list[str] = Field(default_factory=list)
+    hashtag_words: dict[str, list[str]] = Field(default_factory=dict, description="The words "
+                                                "of each compound hashtag, keyed by its "
+                                                "normalised form in ``hashtags`` "
+                                                "(novaluminax2 -> [nova, lumina, x2]); "
+                                                "one-word tags are absent.")
     mentions: list[str] = Field(default_factory=list)
     urls: list[str] = Field(default_factory=list)
     emojis: list[str] = Field(default_factory=list)
@@ -134,6 +144,9 @@ class Post(Model):
                                     "(giveaway-words, link-farm, hashtag-stuffing, ...), "
                                     "strongest first.")
     relevance: float = Field(1.0, ge=0.0, le=1.0)
+    image_mentions: list[str] = Field(default_factory=list, description="Campaign query terms "
+                                      "and brands found in the post's images (OCR text, "
+                                      "logos), though the text may not name them.")
     pipeline: PipelineInfo = Field(default_factory=PipelineInfo)
 
     @field_validator("created_at", "collected_at")
