@@ -1,5 +1,12 @@
 """How well a sentiment step labels posts: accuracy, macro-F1 and confusion per language.
 
+``sensing eval sentiment`` runs the step under test (default: the model step ``sentiment``)
+beside the lexicon baseline (``sentiment-lexicon``) on this module's multilingual set, on the
+held-out splits of the corpora the model was trained from (:func:`nlp.train.data.held_out_sets`,
+read from ``MODELS_DIR/data``), and, given its archive, on the held-out VADER tweets. For the
+multilingual set it also prints the mean of the per-language figures (every language weighs
+the same, as the targets are stated) and the weakest language.
+
 The evaluation set (``sentiment_set.jsonl``, beside this module)
 -----------------------------------------------------------------
 576 short posts, 72 in each of Korean, English, Japanese, Spanish, French, German, Portuguese
@@ -55,7 +62,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, computed_field
 
 from nlp.eval.labelled import read_labelled
 from nlp.pipeline import BatchContext, Pipeline, build_pipeline
@@ -63,7 +70,8 @@ from sensing.schemas import AuthorRef, Post, SentimentLabel
 
 SET_PATH = Path(__file__).with_name("sentiment_set.jsonl")
 LABELS: tuple[SentimentLabel, ...] = ("positive", "neutral", "negative")
-BASELINE_STEP = "sentiment"
+DEFAULT_STEP = "sentiment"
+BASELINE_STEP = "sentiment-lexicon"
 """The lexicon step every other sentiment step is printed beside."""
 
 VADER_TWEETS = "hutto_ICWSM_2014/tweets_GroundTruth.txt"
@@ -107,11 +115,35 @@ class Evaluation(BaseModel):
     step: str
     rows: list[Scores]
 
+    @property
+    def languages(self) -> list[Scores]:
+        return [row for row in self.rows if row.lang != "all"]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def language_mean(self) -> dict[str, float] | None:
+        """Accuracy and macro-F1 averaged over the languages, each weighing the same (the
+        ``all`` row weighs posts); None for a one-language set."""
+        rows = self.languages
+        if len(rows) < 2:
+            return None
+        return {"accuracy": round(sum(r.accuracy for r in rows) / len(rows), 4),
+                "macro_f1": round(sum(r.macro_f1 for r in rows) / len(rows), 4)}
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def weakest_language(self) -> Scores | None:
+        """The language with the lowest macro-F1; None for a one-language set."""
+        rows = self.languages
+        return min(rows, key=lambda r: r.macro_f1) if len(rows) > 1 else None
+
 
 class EvalReport(BaseModel):
     """Everything ``sensing eval sentiment`` measured; ``--json`` prints this."""
 
     evaluations: list[Evaluation]
+    notes: list[str] = []
+    """Data sets that could not be evaluated, and why (printed under the table)."""
 
 
 def load_set(path: Path = SET_PATH) -> list[LabelledPost]:
@@ -232,18 +264,24 @@ def _tweets_in(archive: tarfile.TarFile, path: Path) -> str:
 def vader_tweets(path: Path) -> list[LabelledPost]:
     """All 4,200 rated tweets as labelled English posts (HTML entities such as ``&amp;``
     decoded: the tweets were stored as the API returned them)."""
+    return rated_lines(read_vader_tweets(path), f"{path}: {VADER_TWEETS}", "vader-tweets")
+
+
+def rated_lines(text: str, where: str, prefix: str) -> list[LabelledPost]:
+    """VADER's ground-truth format, ``id<TAB>mean rating<TAB>text`` a line, as labelled
+    English posts with ids ``{prefix}:{id}`` (HTML entities decoded)."""
     examples = []
-    for number, line in enumerate(read_vader_tweets(path).splitlines(), 1):
+    for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
-            native_id, rating, text = line.split("\t", 2)
+            native_id, rating, sentence = line.split("\t", 2)
             label = vader_label(float(rating))
         except ValueError:
-            raise ValueError(f"{path}: {VADER_TWEETS} line {number} is not 'id<TAB>mean "
-                             f"rating<TAB>text': {line[:80]!r}") from None
-        examples.append(LabelledPost(id=f"vader-tweets:{native_id}", lang="en",
-                                     text=html.unescape(text.strip()), label=label))
+            raise ValueError(f"{where} line {number} is not 'id<TAB>mean rating<TAB>text': "
+                             f"{line[:80]!r}") from None
+        examples.append(LabelledPost(id=f"{prefix}:{native_id}", lang="en",
+                                     text=html.unescape(sentence.strip()), label=label))
     return examples
 
 
@@ -251,21 +289,35 @@ def held_out(examples: Iterable[LabelledPost]) -> list[LabelledPost]:
     return [e for e in examples if is_held_out(e.id)]
 
 
-def run_evaluation(step_name: str = BASELINE_STEP, set_path: Path | None = None,
-                   vader_archive: Path | None = None) -> EvalReport:
+def run_evaluation(step_name: str = DEFAULT_STEP, set_path: Path | None = None,
+                   vader_archive: Path | None = None, data_dir: Path | None = None
+                   ) -> EvalReport:
     """What ``sensing eval sentiment`` does: the step under test and the lexicon baseline on
-    the evaluation set and, given the archive, on the held-out VADER tweets."""
-    datasets = [("sentiment_set", load_set(set_path or SET_PATH))]
+    the evaluation set; on the held-out split of every training corpus whose archive is in
+    ``data_dir``; and on the held-out VADER tweets of ``vader_archive`` (which replaces the
+    ``data_dir`` copy of them, so no set is counted twice)."""
+    datasets = {"sentiment_set": load_set(set_path or SET_PATH)}
+    notes = []
+    if data_dir is not None:
+        from nlp.train.data import held_out_sets  # the trainer's corpora, read only here
+
+        try:
+            datasets |= {f"{name}_heldout": rows for name, rows in held_out_sets(data_dir).items()}
+        except FileNotFoundError as exc:
+            notes.append(f"held-out splits skipped: {exc}")
     if vader_archive is not None:
-        datasets.append(("vader_tweets_heldout", held_out(vader_tweets(vader_archive))))
+        datasets["vader_tweets_heldout"] = held_out(vader_tweets(vader_archive))
     steps = list(dict.fromkeys([step_name, BASELINE_STEP]))
     return EvalReport(evaluations=[evaluate(step, examples, name)
-                                   for name, examples in datasets for step in steps])
+                                   for name, examples in datasets.items() for step in steps],
+                      notes=notes)
 
 
 def format_table(report: EvalReport) -> str:
     """A plain-text table: one line per data set and language, each step's accuracy and
-    macro-F1 side by side, and how many posts each step actually measured."""
+    macro-F1 side by side, and how many posts each step actually measured. A multilingual
+    set adds ``lang-mean`` (every language weighing the same) and ``lang-min`` (the weakest
+    language's figures, named in the measured column); notes follow the table."""
     steps = list(dict.fromkeys(e.step for e in report.evaluations))
     header = ["dataset", "lang", "n"]
     for step in steps:
@@ -282,8 +334,24 @@ def format_table(report: EvalReport) -> str:
                 line += [f"{other.accuracy:.3f}", f"{other.macro_f1:.3f}",
                          f"{other.measured}/{other.n}"]
             lines.append(line)
+        if first.language_mean is not None:
+            lines.append(_summary_line(dataset, "lang-mean", [by_step[s] for s in steps]))
+            lines.append(_summary_line(dataset, "lang-min", [by_step[s] for s in steps]))
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    return "\n".join("  ".join(cell.ljust(w) if i < 2 else cell.rjust(w)
-                               for i, (cell, w) in enumerate(zip(line, widths, strict=True)))
-                     for line in lines)
+    table = "\n".join("  ".join(cell.ljust(w) if i < 2 else cell.rjust(w)
+                                for i, (cell, w) in enumerate(zip(line, widths, strict=True)))
+                      for line in lines)
+    return "\n".join([table, *(f"note: {note}" for note in report.notes)])
+
+
+def _summary_line(dataset: str, kind: str, evaluations: list[Evaluation]) -> list[str]:
+    line = [dataset, kind, str(len(evaluations[0].languages))]
+    for evaluation in evaluations:
+        if kind == "lang-mean":
+            mean = evaluation.language_mean or {}
+            line += [f"{mean['accuracy']:.3f}", f"{mean['macro_f1']:.3f}", "-"]
+        else:
+            weakest = evaluation.weakest_language
+            line += [f"{weakest.accuracy:.3f}", f"{weakest.macro_f1:.3f}", weakest.lang]
+    return line
 

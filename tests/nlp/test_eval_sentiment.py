@@ -114,7 +114,7 @@ def test_labels_and_predictions_must_pair_up() -> None:
 
 @pytest.fixture(scope="module")
 def baseline() -> dict[str, Scores]:
-    evaluation = evaluate("sentiment", SET, "sentiment_set")
+    evaluation = evaluate("sentiment-lexicon", SET, "sentiment_set")
     return {row.lang: row for row in evaluation.rows}
 
 
@@ -151,14 +151,58 @@ def test_the_table_puts_the_step_beside_the_baseline(tmp_path: Path) -> None:
     path = tmp_path / "set.jsonl"
     path.write_text('{"id": "1", "lang": "en", "text": "I love it", "label": "positive"}\n'
                     '{"id": "2", "lang": "ko", "text": "최악 😡", "label": "negative"}\n')
-    report = run_evaluation("sentiment", set_path=path)
+    report = run_evaluation("sentiment-lexicon", set_path=path)
     assert len(report.evaluations) == 1, "the step under test is the baseline: one column pair"
     lines = format_table(report).splitlines()
     assert lines[0].split()[:3] == ["dataset", "lang", "n"]
-    assert [line.split()[:5] for line in lines[1:]] == [
-        ["sentiment_set", "en", "1", "1.000", "0.333"],
-        ["sentiment_set", "ko", "1", "1.000", "0.333"],
-        ["sentiment_set", "all", "2", "1.000", "0.667"]]
+    assert [line.split()[:6] for line in lines[1:]] == [
+        ["sentiment_set", "en", "1", "1.000", "0.333", "1/1"],
+        ["sentiment_set", "ko", "1", "1.000", "0.333", "1/1"],
+        ["sentiment_set", "all", "2", "1.000", "0.667", "2/2"],
+        ["sentiment_set", "lang-mean", "2", "1.000", "0.333", "-"],
+        ["sentiment_set", "lang-min", "2", "1.000", "0.333", "en"]]
+
+
+def test_the_language_mean_weighs_every_language_the_same(tmp_path: Path) -> None:
+    """Three English posts all right, one Korean post wrong: posts-weighted accuracy is 3/4,
+    the language mean (1 + 0) / 2, and Korean is the weakest language."""
+    path = tmp_path / "set.jsonl"
+    path.write_text('{"id": "1", "lang": "en", "text": "I love it", "label": "positive"}\n'
+                    '{"id": "2", "lang": "en", "text": "I hate it", "label": "negative"}\n'
+                    '{"id": "3", "lang": "en", "text": "It ships Monday", "label": "neutral"}\n'
+                    '{"id": "4", "lang": "ko", "text": "최고예요", "label": "positive"}\n')
+    [evaluation] = run_evaluation("sentiment-lexicon", set_path=path).evaluations
+    assert evaluation.rows[-1].accuracy == 0.75
+    assert evaluation.language_mean == {"accuracy": 0.5, "macro_f1": 0.5}
+    assert evaluation.weakest_language.lang == "ko"
+
+
+def test_held_out_splits_are_skipped_with_a_note_when_their_archives_are_absent(
+        tmp_path: Path) -> None:
+    path = tmp_path / "set.jsonl"
+    path.write_text('{"id": "1", "lang": "en", "text": "I love it", "label": "positive"}\n')
+    report = run_evaluation("sentiment-lexicon", set_path=path, data_dir=tmp_path / "nothing")
+    assert [e.dataset for e in report.evaluations] == ["sentiment_set"]
+    assert len(report.notes) == 1 and "sensing models build" in report.notes[0]
+    assert format_table(report).splitlines()[-1].startswith("note: held-out splits skipped")
+
+
+# --- the model step beside the lexicon ----------------------------------------------------
+
+def test_the_model_step_is_printed_beside_the_lexicon(tmp_path: Path) -> None:
+    path = tmp_path / "set.jsonl"
+    path.write_text("".join(line + "\n" for line in (
+        '{"id": "1", "lang": "en", "text": "I love this phone, best camera ever", '
+        '"label": "positive"}',
+        '{"id": "2", "lang": "es", "text": "La batería es malísima, qué decepción", '
+        '"label": "negative"}')))
+    report = run_evaluation(set_path=path)
+    assert [e.step for e in report.evaluations] == ["sentiment 2.0", "sentiment-lexicon 1.1"]
+    header = format_table(report).splitlines()[0]
+    assert header.index("[sentiment 2.0]") < header.index("[sentiment-lexicon 1.1]")
+    model, lexicon = ({r.lang: r for r in e.rows} for e in report.evaluations)
+    assert model["es"].measured == 1, "the model reads Spanish"
+    assert lexicon["es"].measured == 0, "the lexicon does not"
 
 
 # --- the VADER tweets and their held-out split --------------------------------------------

@@ -18,7 +18,7 @@ from nlp.pipeline import (
     registered_steps,
 )
 from nlp.steps.clean import Clean
-from nlp.steps.sentiment import LexiconSentiment
+from nlp.steps.sentiment_lexicon import LexiconSentiment
 from sensing.schemas import Campaign, Post
 from tests.nlp.conftest import PIPELINE, analyse, post
 
@@ -52,7 +52,8 @@ class FragileBatch(Fragile):
 
 def test_the_default_pipeline_runs_the_steps_in_order() -> None:
     assert [s.name for s in PIPELINE.steps] == [e["step"] for e in DEFAULT_PIPELINE] == \
-        ["clean", "hashtags", "langid", "dedupe", "spam", "sentiment"]
+        ["clean", "hashtags", "langid", "dedupe", "spam", "relevance", "sentiment", "aspects",
+         "entities", "media"]
 
 
 def test_every_post_records_the_steps_and_versions_that_made_it() -> None:
@@ -63,8 +64,8 @@ def test_every_post_records_the_steps_and_versions_that_made_it() -> None:
 
 def test_the_pipeline_version_changes_with_options_and_only_then() -> None:
     same = build_pipeline(DEFAULT_PIPELINE)
-    other = build_pipeline([*DEFAULT_PIPELINE[:-1],
-                            {"step": "sentiment", "options": {"threshold": 0.2}}])
+    other = build_pipeline([{"step": "dedupe", "options": {"min_chars": 20}}
+                            if entry["step"] == "dedupe" else entry for entry in DEFAULT_PIPELINE])
     assert same.version == PIPELINE.version != other.version
 
 
@@ -107,7 +108,7 @@ def test_a_step_may_only_set_the_fields_it_declares() -> None:
 
 
 def test_unknown_steps_and_bad_options_are_clear_errors() -> None:
-    with pytest.raises(ValueError, match="unknown analysis step 'nope'; known: clean, dedupe"):
+    with pytest.raises(ValueError, match="unknown analysis step 'nope'; known: aspects, clean"):
         build_pipeline([{"step": "nope"}])
     with pytest.raises(ValueError, match="bad options for step 'dedupe'"):
         build_pipeline([{"step": "dedupe", "options": {"min_chars": "many"}}])
@@ -117,7 +118,9 @@ def test_unknown_steps_and_bad_options_are_clear_errors() -> None:
 
 def test_steps_describe_themselves() -> None:
     described = {s.name: s.describe() for s in registered_steps()}
-    assert list(described) == ["clean", "hashtags", "langid", "dedupe", "spam", "sentiment"]
+    assert list(described)[:10] == ["clean", "hashtags", "langid", "dedupe", "spam", "relevance",
+                                    "sentiment", "aspects", "entities", "media"]
+    assert "sentiment-lexicon" in described  # registered, outside the default pipeline
     assert described["sentiment"]["adds"] == ["sentiment"]
     assert described["dedupe"]["options"]["properties"]["min_chars"]["default"] == 12
     assert all(d["title"] and d["description"] and d["version"] for d in described.values())
