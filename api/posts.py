@@ -12,12 +12,12 @@ from api.deps import get_celery, get_store
 from sensing.query import QuerySyntaxError
 from sensing.schemas import SentimentLabel
 from sensing.store import Aggregations, PostFilter, SearchPage, Store
-from sensing.store.base import Interval
+from sensing.store.base import DEFAULT_LABEL_THRESHOLD, Interval
 
 router = APIRouter(tags=["posts"])
 
 FILTER_PARAMS = {"q", "campaign_id", "source", "lang", "sentiment", "since", "until",
-                 "author_id", "include_duplicates", "max_spam"}
+                 "author_id", "include_duplicates", "max_spam", "min_relevance"}
 
 
 def reject_unknown_params(allowed: set[str]):
@@ -43,10 +43,15 @@ def post_filter(
     author_id: str | None = None,
     include_duplicates: bool = True,
     max_spam: Annotated[float | None, Query(ge=0, le=1)] = None,
+    min_relevance: Annotated[float | None, Query(ge=0, le=1, description="Drop posts less "
+                                                 "relevant than this. Aggregations over a "
+                                                 "campaign default to its relevance_threshold; "
+                                                 "pass 0 to count every post.")] = None,
 ) -> PostFilter:
     return PostFilter(query=q, campaign_id=campaign_id, sources=source or [], langs=lang or [],
                       sentiment=sentiment or [], since=since, until=until, author_id=author_id,
-                      include_duplicates=include_duplicates, max_spam=max_spam)
+                      include_duplicates=include_duplicates, max_spam=max_spam,
+                      min_relevance=min_relevance)
 
 
 @router.get("/posts", response_model=SearchPage,
@@ -64,12 +69,26 @@ def search_posts(flt: PostFilter = Depends(post_filter),
 
 
 @router.get("/aggregations", response_model=Aggregations,
-            dependencies=[Depends(reject_unknown_params(FILTER_PARAMS | {"interval", "top"}))])
+            dependencies=[Depends(reject_unknown_params(
+                FILTER_PARAMS | {"interval", "top", "label_threshold"}))])
 def aggregations(flt: PostFilter = Depends(post_filter), interval: Interval = "day",
                  top: Annotated[int, Query(ge=1, le=100)] = 10,
+                 label_threshold: Annotated[float, Query(
+                     ge=0, le=1, description="Score from which an image label counts as "
+                     "shown.")] = DEFAULT_LABEL_THRESHOLD,
                  store: Store = Depends(get_store)) -> Aggregations:
-    """Volume per interval, sentiment split, top hashtags, authors, sources and languages."""
-    return store.aggregate(flt, interval=interval, top=top)
+    """Volume per interval, sentiment split, top hashtags, authors, sources and languages;
+    aspect x sentiment, image subject labels with their hashtags, hashtag pairs, keywords and
+    entities.
+
+    Over a campaign, posts below its ``relevance_threshold`` (the query word in another sense)
+    are left out unless ``min_relevance`` is given: the counts a report shows are about the
+    product. The floor applied is echoed as ``min_relevance``."""
+    if flt.campaign_id and flt.min_relevance is None:
+        campaign = store.get_campaign(flt.campaign_id)
+        if campaign is not None:
+            flt = flt.model_copy(update={"min_relevance": campaign.relevance_threshold})
+    return store.aggregate(flt, interval=interval, top=top, label_threshold=label_threshold)
 
 
 @router.delete("/authors/{author_id}")

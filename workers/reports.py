@@ -63,9 +63,16 @@ def two_proportion_test(hits_a: int, n_a: int, hits_b: int, n_b: int) -> tuple[f
     return z, math.erfc(abs(z) / math.sqrt(2))
 
 
+def _counted(campaign: Campaign, start: datetime, end: datetime) -> PostFilter:
+    """The posts a report counts between ``start`` and ``end``: the campaign's originals that
+    are about it. Copies would count one voice many times, and posts below the campaign's
+    ``relevance_threshold`` use the query word in another sense (a "lumina" lamp)."""
+    return PostFilter(campaign_id=campaign.id, since=start, until=end, include_duplicates=False,
+                      min_relevance=campaign.relevance_threshold)
+
+
 def _window(store: Store, campaign: Campaign, start: datetime, end: datetime) -> WindowStats:
-    flt = PostFilter(campaign_id=campaign.id, since=start, until=end, include_duplicates=False)
-    agg = store.aggregate(flt, interval="day", top=10)
+    agg = store.aggregate(_counted(campaign, start, end), interval="day", top=10)
     return WindowStats(start=start, end=end, posts=agg.total,
                        sentiment={b.key: b.count for b in agg.sentiment},
                        top_hashtags=agg.hashtags, top_authors=agg.authors, langs=agg.langs)
@@ -78,10 +85,9 @@ def _engagement(post: Post) -> int:
 def _examples(store: Store, campaign: Campaign, per_label: int = 3) -> dict[str, list[Post]]:
     """The most engaged original posts of each sentiment after the launch."""
     found: dict[str, list[Post]] = {}
+    after = _counted(campaign, campaign.launch_at, campaign.window_end)
     for label in LABELS:
-        flt = PostFilter(campaign_id=campaign.id, since=campaign.launch_at,
-                         until=campaign.window_end, sentiment=[label], include_duplicates=False)
-        page = store.search(flt, size=SAMPLE)
+        page = store.search(after.model_copy(update={"sentiment": [label]}), size=SAMPLE)
         found[label] = sorted((p for p in page.posts if not p.is_repost), key=_engagement,
                               reverse=True)[:per_label]
     return found
@@ -90,8 +96,7 @@ def _examples(store: Store, campaign: Campaign, per_label: int = 3) -> dict[str,
 def build_report(store: Store, campaign: Campaign) -> Report:
     pre = _window(store, campaign, campaign.window_start, campaign.launch_at)
     post = _window(store, campaign, campaign.launch_at, campaign.window_end)
-    volume = store.aggregate(PostFilter(campaign_id=campaign.id, since=campaign.window_start,
-                                        until=campaign.window_end, include_duplicates=False),
+    volume = store.aggregate(_counted(campaign, campaign.window_start, campaign.window_end),
                              interval="day").volume
     changes = []
     n_pre, n_post = sum(pre.sentiment.values()), sum(post.sentiment.values())
@@ -166,7 +171,8 @@ table{{border-collapse:collapse}}td,th{{border:1px solid #dee2e6;padding:4px 8px
 <p>Query <code>{esc(c.query)}</code>; launch {c.launch_at:%Y-%m-%d %H:%M} UTC;
 generated {report.generated_at:%Y-%m-%d %H:%M} UTC.</p>
 <h2>Volume</h2><p>{report.pre.posts} posts in the {c.pre_window_days} days before,
-{report.post.posts} in the {c.post_window_days} days after (duplicates excluded).</p>
+{report.post.posts} in the {c.post_window_days} days after (duplicates and posts of relevance
+below {c.relevance_threshold:g} excluded).</p>
 {volume_svg(report.volume, c.launch_at)}
 <h2>Sentiment</h2>{sentiment_svg(report)}
 <table><tr><th>label</th><th>before</th><th>after</th><th>change</th><th>p (z-test)</th>

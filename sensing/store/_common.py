@@ -1,16 +1,38 @@
-"""What both backends must compute identically: indexed text, cursors, interval buckets,
-bucket order and the campaign-id union. One copy here keeps the contract suite honest."""
+"""What both backends must compute identically: indexed text, the facts derived from a post
+for aggregations (hashtag pairs, entity keys, aspect and image-label rows) and for finding
+near-duplicate images (original images and their pHash chunk keys), cursors, interval
+buckets, bucket order and the campaign-id union. One copy here keeps the contract suite honest:
+Elasticsearch indexes these derived facts as fields, SQLite as side-table rows."""
 
 from __future__ import annotations
 
 import base64
+import itertools
 import json
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
-from sensing.schemas import Post
-from sensing.store.base import Bucket, Interval
+from sensing.schemas import Media, Post
+from sensing.store.base import (
+    MAX_PAIRED_HASHTAGS,
+    AspectBucket,
+    Bucket,
+    EntityBucket,
+    HashtagPair,
+    ImageLabelBucket,
+    Interval,
+)
 from sensing.textsearch import search_text
+from vision.groups import ImageRef, chunk_keys, media_key
+from vision.phash import COLOUR_CELLS
+
+# Joins the parts of a composite key (hashtag pair, entity text and label) into one keyword
+# Elasticsearch can count: a control character that sorts below every printable one, so keys
+# order as their (first, second) tuples do. Values holding it are left out of pairs and entities
+# (on both backends), since their keys could not be split back.
+KEY_SEPARATOR = "\x1f"
 
 
 def index_text(post: Post) -> str:
@@ -67,3 +89,131 @@ def ranked(counts: Iterable[tuple[str, int]], top: int | None = None) -> list[Bu
     """Count descending, then key ascending: a stable order both backends can produce."""
     ordered = sorted(((k, c) for k, c in counts if c), key=lambda kc: (-kc[1], kc[0]))
     return [Bucket(key=k, count=c) for k, c in ordered[:top]]
+
+
+def join_key(*parts: str) -> str:
+    return KEY_SEPARATOR.join(parts)
+
+
+def split_key(key: str) -> tuple[str, str]:
+    first, second = key.split(KEY_SEPARATOR, 1)
+    return first, second
+
+
+def hashtag_pairs(hashtags: Iterable[str]) -> list[tuple[str, str]]:
+    """Each unordered pair ``(a, b)``, ``a < b``, of a post's distinct hashtags, taken among its
+    first ``MAX_PAIRED_HASHTAGS``."""
+    tags = list(dict.fromkeys(t for t in hashtags if t and KEY_SEPARATOR not in t))
+    tags = tags[:MAX_PAIRED_HASHTAGS]
+    return [(min(a, b), max(a, b)) for a, b in itertools.combinations(tags, 2)]
+
+
+def entity_pairs(post: Post) -> list[tuple[str, str]]:
+    """The post's distinct (text, label) entities: a post naming one twice counts once."""
+    return list(dict.fromkeys((e.text, e.label) for e in post.entities
+                              if e.text and KEY_SEPARATOR not in e.text + e.label))
+
+
+def aspect_pairs(post: Post) -> list[tuple[str, str]]:
+    """The post's distinct (aspect, sentiment) pairs."""
+    return list(dict.fromkeys((a.aspect, a.sentiment) for a in post.aspects))
+
+
+def _score(value: object) -> float | None:
+    """A label's score as a finite number, or None (a flag, a string, NaN or infinity)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    return float(value)
+
+
+def image_labels(post: Post) -> list[dict[str, float]]:
+    """Per classified image (a media entry with at least one well-formed label), its best
+    score per label. Two models may give one image the same label: the image shows it once,
+    with the higher score. Entries without a string label or a numeric score are skipped, so
+    one bad classifier output does not hide the image's other labels."""
+    images = []
+    for media in post.media:
+        best: dict[str, float] = {}
+        for entry in media.labels:
+            label, score = entry.get("label"), _score(entry.get("score"))
+            if isinstance(label, str) and label and score is not None:
+                best[label] = max(score, best.get(label, score))
+        if best:
+            images.append(best)
+    return images
+
+
+def aspect_buckets(totals: Iterable[tuple[str, int]],
+                   by_sentiment: Iterable[tuple[str, str, int]], top: int) -> list[AspectBucket]:
+    """Aspects by total posts descending, then name; ``by_sentiment`` gives (aspect, label,
+    posts) for the aspects of ``totals``."""
+    found = {aspect: AspectBucket(aspect=aspect, total=total) for aspect, total in totals}
+    for aspect, label, count in by_sentiment:
+        if aspect in found:
+            setattr(found[aspect], label, count)
+    ordered = sorted(found.values(), key=lambda b: (-b.total, b.aspect))
+    return ordered[:top]
+
+
+def image_label_buckets(images: int, labels: Iterable[tuple[str, int, int]],
+                        hashtags: Mapping[str, Iterable[tuple[str, int]]],
+                        top: int) -> list[ImageLabelBucket]:
+    """Labels by images descending, then name, from (label, images, posts) rows, with each
+    label's share of the ``images`` classified and its top hashtags."""
+    ordered = sorted(labels, key=lambda row: (-row[1], row[0]))[:top]
+    return [ImageLabelBucket(label=label, images=shown, posts=posts,
+                             share=round(shown / images, 4) if images else 0.0,
+                             hashtags=ranked(hashtags.get(label, ()), top))
+            for label, shown, posts in ordered]
+
+
+def _top_pairs(counts: Iterable[tuple[str, str, int]], top: int) -> list[tuple[str, str, int]]:
+    """Count descending, then both keys ascending, like :func:`ranked` for composite keys."""
+    return sorted(counts, key=lambda row: (-row[2], row[0], row[1]))[:top]
+
+
+def pair_buckets(counts: Iterable[tuple[str, str, int]], top: int) -> list[HashtagPair]:
+    return [HashtagPair(a=a, b=b, count=n) for a, b, n in _top_pairs(counts, top)]
+
+
+def entity_buckets(counts: Iterable[tuple[str, str, int]], top: int) -> list[EntityBucket]:
+    return [EntityBucket(text=t, label=lb, count=n) for t, lb, n in _top_pairs(counts, top)]
+
+
+def _comparable(media: Media) -> bool:
+    """Whether the near-duplicate pass can compare this image: a 64-bit pHash and a colour
+    signature of the size :func:`vision.phash.image_hashes` makes. A stored image with a
+    damaged hash would otherwise make every later batch's comparison raise."""
+    try:
+        colour = bytes.fromhex(media.colour or "")
+        chunk_keys(media.phash or "")
+    except ValueError:
+        return False
+    return len(colour) == 3 * COLOUR_CELLS[0] * COLOUR_CELLS[1]
+
+
+class OriginalImage(NamedTuple):
+    """An original image of a post as a store indexes it: its media ``index``, the ``ref``
+    the near-duplicate pass compares, and the pHash chunk ``keys`` it is found under."""
+
+    index: int
+    ref: ImageRef
+    keys: list[str]
+
+
+def original_images(post: Post) -> list[OriginalImage]:
+    """Each original image of the post (hashed, and not itself a near-copy: copies are never
+    candidates, so a chain of copies ends after one link), so later batches find it by
+    :func:`vision.groups.probe_keys`."""
+    return [OriginalImage(n, ImageRef(media_key(post.id, n), post.id, post.created_at,
+                                      media.phash, media.colour), chunk_keys(media.phash))
+            for n, media in enumerate(post.media)
+            if media.duplicate_of is None and _comparable(media)]
+
+
+def best_images(shared: Mapping[ImageRef, int], limit: int) -> list[ImageRef]:
+    """Candidate images (image -> chunk keys it shares with the lookup) ranked as the text
+    near-duplicate lookup ranks posts: those sharing the most keys first (a near copy within
+    a few bits shares several chunks, a chance match one), then the earliest."""
+    order = sorted(shared, key=lambda ref: (-shared[ref], ref.created_at, ref.post_id, ref.key))
+    return order[:limit]

@@ -15,8 +15,13 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from sensing.schemas import Author, Campaign, Post, SentimentLabel
+from vision.groups import ImageRef
 
 Interval = Literal["hour", "day", "week"]
+DEFAULT_LABEL_THRESHOLD = 0.5  # an image classifier's label counts from this score up
+# Pairs grow with the square of a post's hashtags: a stuffed post (hundreds of tags, spam) would
+# outweigh thousands of real ones, so pairs are taken among its first few distinct tags only.
+MAX_PAIRED_HASHTAGS = 30
 
 
 class PostFilter(BaseModel):
@@ -32,6 +37,10 @@ class PostFilter(BaseModel):
     author_id: str | None = None
     include_duplicates: bool = Field(True, description="False drops posts with duplicate_of set.")
     max_spam: float | None = Field(None, description="Drop posts with spam_score above this.")
+    min_relevance: float | None = Field(None, ge=0.0, le=1.0, description="Drop posts with "
+                                        "relevance below this (the query word in another "
+                                        "sense); a campaign's relevance_threshold is the usual "
+                                        "value.")
 
 
 class SearchPage(BaseModel):
@@ -43,6 +52,45 @@ class SearchPage(BaseModel):
 class Bucket(BaseModel):
     key: str
     count: int
+
+
+class AspectBucket(BaseModel):
+    """How posts feel about one product aspect. Counts are posts, not mentions: a post that
+    praises the camera twice is one positive post; a post with mixed feelings about it counts
+    under each of its labels, and once in ``total``."""
+
+    aspect: str
+    positive: int = 0
+    neutral: int = 0
+    negative: int = 0
+    total: int = Field(description="Posts speaking of the aspect.")
+
+
+class ImageLabelBucket(BaseModel):
+    """One subject label of the images (the "subjects photographed x hashtags" table)."""
+
+    label: str
+    images: int = Field(description="Images showing the subject (label score >= the "
+                        "threshold).")
+    posts: int = Field(description="Posts holding at least one such image.")
+    share: float = Field(description="images / every classified image of the matching posts, "
+                         "rounded to 4 places.")
+    hashtags: list[Bucket] = Field(description="Top hashtags of those posts, count desc then "
+                                   "key asc.")
+
+
+class HashtagPair(BaseModel):
+    """Two hashtags used together (``a < b``) and the number of posts that use both."""
+
+    a: str
+    b: str
+    count: int
+
+
+class EntityBucket(BaseModel):
+    text: str
+    label: str
+    count: int = Field(description="Posts naming the entity.")
 
 
 class Aggregations(BaseModel):
@@ -57,6 +105,25 @@ class Aggregations(BaseModel):
                                   "count desc then key asc.")
     sources: list[Bucket] = Field(description="Count per source, count desc then key asc.")
     langs: list[Bucket] = Field(description="Count per language, count desc then key asc.")
+    aspects: list[AspectBucket] = Field(default_factory=list, description="Top aspects, total "
+                                        "desc then aspect asc.")
+    images: int = Field(0, description="Classified images of the matching posts (media with at "
+                        "least one label, whatever its score): the base of image label shares.")
+    image_labels: list[ImageLabelBucket] = Field(default_factory=list, description="Top image "
+                                                 "subject labels, images desc then label asc.")
+    hashtag_pairs: list[HashtagPair] = Field(default_factory=list, description="Top hashtag "
+                                             "pairs, count desc then a, b asc. Pairs are taken "
+                                             f"among a post's first {MAX_PAIRED_HASHTAGS} "
+                                             "distinct hashtags.")
+    keywords: list[Bucket] = Field(default_factory=list, description="Top keywords by posts, "
+                                   "count desc then key asc.")
+    entities: list[EntityBucket] = Field(default_factory=list, description="Top entities "
+                                         "(text and label) by posts, count desc then text, "
+                                         "label asc.")
+    min_relevance: float | None = Field(None, description="The relevance floor these counts "
+                                        "were taken with, if any.")
+    label_threshold: float = Field(DEFAULT_LABEL_THRESHOLD, description="The score from which "
+                                   "an image label counts as shown.")
 
 
 class BandMatch(BaseModel):
@@ -108,8 +175,11 @@ class Store(ABC):
     def count(self, flt: PostFilter) -> int: ...
 
     @abstractmethod
-    def aggregate(self, flt: PostFilter, interval: Interval = "day",
-                  top: int = 10) -> Aggregations: ...
+    def aggregate(self, flt: PostFilter, interval: Interval = "day", top: int = 10,
+                  label_threshold: float = DEFAULT_LABEL_THRESHOLD) -> Aggregations:
+        """Every count of :class:`Aggregations` over the posts matching ``flt``; ``top`` bounds
+        each ranked list (and the hashtags of each image label); an image label counts for an
+        image when its score is at least ``label_threshold``."""
 
     @abstractmethod
     def export(self, flt: PostFilter, batch_size: int = 500) -> Iterator[Post]:
@@ -131,6 +201,16 @@ class Store(ABC):
         earliest (created_at, then id). As with content hashes, posts already marked
         duplicates are not candidates, so a stored batch analysed again gets the same
         answers."""
+
+    @abstractmethod
+    def find_near_images(self, campaign_id: str, chunk_keys: Iterable[str],
+                         limit: int = 1000) -> list[ImageRef]:
+        """For near-duplicate images across batches: the stored original images of the
+        campaign's posts (``Media.phash`` and ``colour`` set, ``duplicate_of`` unset) indexed
+        under at least one of ``chunk_keys`` (:func:`vision.groups.chunk_keys`), at most
+        ``limit``: those sharing the most keys first, then the earliest (created_at, post id,
+        key). Images marked near-copies are not candidates, so a stored batch analysed again
+        gets the same answers, as with :meth:`find_near_duplicates`."""
 
     @abstractmethod
     def delete_author(self, author_id: str) -> int:

@@ -7,10 +7,43 @@ painless (campaign ids are merged client-side with optimistic concurrency), no
 ``_delete_by_query`` (erasure scans with a point in time and bulk-deletes), no analyzers
 beyond built-ins (Korean/Japanese are bigrammed client-side into ``search_text``, indexed
 with the ``whitespace`` analyzer).
+
+Some facts aggregations count are derived from the post client-side, by the same functions
+SQLite uses for its side tables (``_common``), and indexed beside the contract's fields:
+
+- ``hashtag_pairs`` and ``entity_keys``: composite keywords (``a<US>b``, ``text<US>label``),
+  so one ``terms`` aggregation counts pairs exactly, where terms-within-terms would only see
+  pairs of the top hashtags and multi_terms is not core.
+- ``labelled_images``: ``nested`` images, each with ``nested`` labels ``{label, score}`` (the
+  best score per label). ``media.labels`` itself is stored but not indexed, and an existing
+  index cannot turn it nested, hence a field of its own. Image label counts are::
+
+      nested labelled_images                        doc_count = classified images
+        nested labelled_images.labels
+          filter range score >= threshold
+            terms label (order: images desc, _key asc)
+              reverse_nested path=labelled_images   doc_count = images showing the label
+              reverse_nested (root)                 doc_count = posts holding one
+                terms hashtags                      the label's top hashtags
+
+- Aspect x sentiment uses the nested ``aspects`` field the same way: ``terms aspect`` ordered
+  by a root ``reverse_nested`` (posts, not mentions), inside it ``terms sentiment`` with its
+  own ``reverse_nested``.
+
+- ``original_images``: ``nested`` original images (``media`` entries hashed and not
+  near-copies), each with its media ``image`` index, ``phash``, ``colour`` and the pHash
+  chunk ``keys`` (``vision.groups.chunk_keys``) later batches look it up by. An image holds
+  one key per chunk position, so a query with one ``constant_score`` ``terms`` clause per
+  position scores each image by the number of keys it shares, and ``score_mode: max`` ranks
+  the posts by their best image.
+
+``derived_version`` records which version of these derivations a document has; ``setup``
+re-derives the documents indexed before (scan + guarded bulk index, no scripts).
 """
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -21,15 +54,27 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 from sensing.query import parse_query, to_es
 from sensing.schemas import Author, Campaign, Post
 from sensing.store._common import (
+    aspect_buckets,
+    best_images,
     decode_cursor,
     encode_cursor,
+    entity_buckets,
+    entity_pairs,
+    hashtag_pairs,
+    image_label_buckets,
+    image_labels,
     index_text,
     interval_start,
+    join_key,
     merged_campaigns,
+    original_images,
+    pair_buckets,
     ranked,
+    split_key,
     volume_buckets,
 )
 from sensing.store.base import (
+    DEFAULT_LABEL_THRESHOLD,
     Aggregations,
     BandMatch,
     Interval,
@@ -38,6 +83,9 @@ from sensing.store.base import (
     Store,
     UpsertResult,
 )
+from vision.groups import ImageRef, media_key
+
+log = logging.getLogger(__name__)
 
 KW = {"type": "keyword"}
 LONG = {"type": "long"}
@@ -68,8 +116,19 @@ POST_MAPPING: dict[str, Any] = {
         "minhash_bands": KW,
         "spam_score": {"type": "float"}, "relevance": {"type": "float"},
         "pipeline": {"properties": {"version": KW, "steps": NOT_INDEXED}},
+        # derived client-side (module docstring)
+        "hashtag_pairs": KW, "entity_keys": KW, "derived_version": {"type": "integer"},
+        "labelled_images": {"type": "nested", "properties": {"labels": {
+            "type": "nested", "properties": {"label": KW, "score": {"type": "double"}}}}},
+        "original_images": {"type": "nested", "properties": {
+            "keys": KW, "image": {"type": "integer"}, "phash": {"type": "keyword", "index": False},
+            "colour": {"type": "keyword", "index": False}}},
     },
 }
+# Raised whenever a derived field is added or computed differently: ``setup`` re-derives.
+DERIVED_VERSION = 2
+DERIVED_FIELDS = ("search_text", "hashtag_pairs", "entity_keys", "labelled_images",
+                  "original_images", "derived_version")
 AUTHOR_MAPPING: dict[str, Any] = {
     "dynamic": False,
     "properties": {"id": KW, "source": KW, "handle": KW, "name": {"type": "text"},
@@ -125,6 +184,26 @@ class ElasticStore(Store):
             # Fields added to a mapping since the index was created reach it too (adding a
             # field is always allowed; changing one's type is not, and fails loudly here).
             self.es.indices.put_mapping(index=alias, properties=mapping["properties"])
+        self._rederive()
+
+    def _rederive(self) -> None:
+        """Give the documents indexed before the current ``DERIVED_VERSION`` their derived
+        fields. Each is rewritten only if unchanged since read (sequence number guard): a
+        conflict means a writer has just indexed it, derived fields and all."""
+        stale = {"bool": {"must_not": [
+            {"range": {"derived_version": {"gte": DERIVED_VERSION}}}]}}
+        if not self.es.count(index=self.posts, query=stale)["count"]:
+            return
+        actions = ({"_op_type": "index", "_index": hit["_index"], "_id": hit["_id"],
+                    "if_seq_no": hit["_seq_no"], "if_primary_term": hit["_primary_term"],
+                    "_source": self._doc(self._post(hit["_source"]))}
+                   for hit in self._scan(stale, 500))
+        failed = [item for ok, item in helpers.streaming_bulk(
+                      self.es, actions, refresh=True, raise_on_error=False)
+                  if not ok and next(iter(item.values())).get("status") != 409]
+        if failed:
+            log.warning("derived fields not written for %d old posts, e.g. %s; they stay out "
+                        "of the newer aggregations until analysed again", len(failed), failed[0])
 
     def health(self) -> dict:
         try:
@@ -163,15 +242,28 @@ class ElasticStore(Store):
             must_not.append({"exists": {"field": "duplicate_of"}})
         if flt.max_spam is not None:
             filters.append({"range": {"spam_score": {"lte": flt.max_spam}}})
+        if flt.min_relevance is not None:
+            filters.append({"range": {"relevance": {"gte": flt.min_relevance}}})
         return {"bool": {"must": must, "filter": filters, "must_not": must_not}}
 
     @staticmethod
     def _doc(post: Post) -> dict[str, Any]:
-        return {**post.model_dump(mode="json"), "search_text": index_text(post)}
+        """The post as indexed: its fields and the ``DERIVED_FIELDS``."""
+        return {**post.model_dump(mode="json"), "search_text": index_text(post),
+                "hashtag_pairs": [join_key(a, b) for a, b in hashtag_pairs(post.hashtags)],
+                "entity_keys": [join_key(text, label) for text, label in entity_pairs(post)],
+                "labelled_images": [
+                    {"labels": [{"label": label, "score": score} for label, score in best.items()]}
+                    for best in image_labels(post)],
+                "original_images": [{"image": image.index, "keys": image.keys,
+                                     "phash": image.ref.phash, "colour": image.ref.colour}
+                                    for image in original_images(post)],
+                "derived_version": DERIVED_VERSION}
 
     @staticmethod
     def _post(source: dict[str, Any]) -> Post:
-        source.pop("search_text", None)
+        for field in DERIVED_FIELDS:
+            source.pop(field, None)
         return Post.model_validate(source)
 
     # -- posts -----------------------------------------------------------------------------
@@ -241,12 +333,18 @@ class ElasticStore(Store):
     def count(self, flt: PostFilter) -> int:
         return self.es.count(index=self.posts, query=self._query(flt))["count"]
 
-    def aggregate(self, flt: PostFilter, interval: Interval = "day",
-                  top: int = 10) -> Aggregations:
+    def aggregate(self, flt: PostFilter, interval: Interval = "day", top: int = 10,
+                  label_threshold: float = DEFAULT_LABEL_THRESHOLD) -> Aggregations:
         query = self._query(flt)
+        by_posts = [{"posts": "desc"}, {"_key": "asc"}]
+        to_posts = {"reverse_nested": {}}  # from nested entries back to their posts, once each
 
-        def terms(field: str, size: int) -> dict:
-            return {"terms": {"field": field, "size": size, "order": TERMS_ORDER}}
+        def terms(field: str, size: int, order: list[dict] = TERMS_ORDER, **aggs: dict) -> dict:
+            return {"terms": {"field": field, "size": size, "order": order},
+                    **({"aggs": aggs} if aggs else {})}
+
+        def nested(path: str, **aggs: dict) -> dict:
+            return {"nested": {"path": path}, "aggs": aggs}
 
         aggs = {
             "volume": {"date_histogram": {"field": "created_at", "calendar_interval": interval,
@@ -254,6 +352,17 @@ class ElasticStore(Store):
             "sentiment": terms("sentiment.label", 3), "hashtags": terms("hashtags", top),
             "authors": terms("author.id", top), "sources": terms("source", 100),
             "langs": terms("lang", 200),
+            "aspects": nested("aspects", names=terms(
+                "aspects.aspect", top, by_posts, posts=to_posts,
+                feelings=terms("aspects.sentiment", 3, by_posts, posts=to_posts))),
+            "images": nested("labelled_images", labels=nested("labelled_images.labels", shown={
+                "filter": {"range": {"labelled_images.labels.score": {"gte": label_threshold}}},
+                "aggs": {"names": terms(
+                    "labelled_images.labels.label", top, [{"images": "desc"}, {"_key": "asc"}],
+                    images={"reverse_nested": {"path": "labelled_images"}},
+                    posts={**to_posts, "aggs": {"hashtags": terms("hashtags", top)}})}})),
+            "hashtag_pairs": terms("hashtag_pairs", top), "keywords": terms("keywords", top),
+            "entities": terms("entity_keys", top),
         }
         found = self.es.search(index=self.posts, query=query, size=0, aggs=aggs,
                                track_total_hits=True)
@@ -264,22 +373,40 @@ class ElasticStore(Store):
 
         volume = {interval_start(datetime.fromtimestamp(b["key"] / 1000, UTC), interval):
                   b["doc_count"] for b in result["volume"]["buckets"]}
+        aspects = result["aspects"]["names"]["buckets"]
+        labels = result["images"]["labels"]["shown"]["names"]["buckets"]
         return Aggregations(
             total=found["hits"]["total"]["value"], volume=volume_buckets(volume, interval),
             sentiment=ranked(buckets("sentiment")), hashtags=ranked(buckets("hashtags")),
             authors=ranked(buckets("authors")), sources=ranked(buckets("sources")),
-            langs=ranked(buckets("langs")))
+            langs=ranked(buckets("langs")),
+            aspects=aspect_buckets(
+                [(b["key"], b["posts"]["doc_count"]) for b in aspects],
+                [(b["key"], f["key"], f["posts"]["doc_count"])
+                 for b in aspects for f in b["feelings"]["buckets"]], top),
+            images=result["images"]["doc_count"],
+            image_labels=image_label_buckets(
+                result["images"]["doc_count"],
+                [(b["key"], b["images"]["doc_count"], b["posts"]["doc_count"]) for b in labels],
+                {b["key"]: [(h["key"], h["doc_count"]) for h in b["posts"]["hashtags"]["buckets"]]
+                 for b in labels}, top),
+            hashtag_pairs=pair_buckets([(*split_key(k), n) for k, n in buckets("hashtag_pairs")],
+                                       top),
+            keywords=ranked(buckets("keywords")),
+            entities=entity_buckets([(*split_key(k), n) for k, n in buckets("entities")], top),
+            min_relevance=flt.min_relevance, label_threshold=label_threshold)
 
     def _scan(self, query: dict[str, Any], batch_size: int,
               source: bool | list[str] = True) -> Iterator[dict[str, Any]]:
-        """Every hit once, from a point-in-time snapshot (closed when done)."""
+        """Every hit once, from a point-in-time snapshot (closed when done), with its sequence
+        number and primary term for guarded rewrites."""
         pit = self.es.open_point_in_time(index=self.posts, keep_alive="2m")["id"]
         try:
             after = None
             while True:
                 page = self.es.search(pit={"id": pit, "keep_alive": "2m"}, query=query,
                                       size=batch_size, sort=[{"_shard_doc": "asc"}],
-                                      source=source,
+                                      source=source, seq_no_primary_term=True,
                                       **({"search_after": after} if after else {}))
                 hits = page["hits"]["hits"]
                 if not hits:
@@ -331,6 +458,40 @@ class ElasticStore(Store):
                 found.setdefault(hit["_id"], BandMatch.model_validate(hit["_source"]))
         return sorted(found.values(),
                       key=lambda m: (-shared[m.id], m.created_at, m.id))[:limit]
+
+    def find_near_images(self, campaign_id: str, chunk_keys: Iterable[str],
+                         limit: int = 1000) -> list[ImageRef]:
+        """One query however many keys: a ``terms`` clause per chunk position (the key's
+        prefix), so each image's score is the number of keys it shares (module docstring)
+        and a post's is its best image's. The best ``limit`` images are therefore among the
+        first ``limit`` posts, whose images are counted again here from ``_source`` (much
+        cheaper than ``inner_hits`` for a thousand posts)."""
+        wanted = set(chunk_keys)
+        by_position: dict[str, list[str]] = {}
+        for key in sorted(wanted):
+            by_position.setdefault(key.partition(":")[0], []).append(key)
+        if not by_position:
+            return []
+        hits = self.es.search(
+            index=self.posts, size=limit, source=["id", "created_at", "original_images"],
+            query={"bool": {
+                "filter": [{"term": {"campaign_ids": campaign_id}}],
+                "must": [{"nested": {"path": "original_images", "score_mode": "max", "query": {
+                    "bool": {"should": [
+                        {"constant_score": {"filter": {"terms": {"original_images.keys": keys}}}}
+                        for keys in by_position.values()]}}}}]}},
+            sort=[{"_score": "desc"}, {"created_at": "asc"}, {"id": "asc"}],
+            track_scores=True)["hits"]["hits"]
+        shared: dict[ImageRef, int] = {}
+        for hit in hits:
+            post_id = hit["_source"]["id"]
+            created_at = datetime.fromisoformat(hit["_source"]["created_at"])
+            for image in hit["_source"]["original_images"]:
+                count = len(wanted.intersection(image["keys"]))
+                if count:
+                    shared[ImageRef(media_key(post_id, image["image"]), post_id, created_at,
+                                    image["phash"], image["colour"])] = count
+        return best_images(shared, limit)
 
     def delete_author(self, author_id: str) -> int:
         """Erasure without ``_delete_by_query``: scan the author's posts, bulk-delete them."""

@@ -1,9 +1,16 @@
 """The embedded store: SQLite (stdlib) with FTS5, for one machine and zero services.
 
-Posts are kept as JSON documents with the filterable fields beside them in columns, campaign
-membership and hashtags in their own tables, and the search tokens in an FTS5 table whose
-rowid is the post's rowid. One connection, guarded by a lock, serves every thread: the
-embedded deployment's write rate is one worker's, and WAL lets readers go on meanwhile.
+Posts are kept as JSON documents with the filterable fields beside them in columns, the
+list-valued facts aggregations count (campaigns, hashtags and their pairs, keywords, entities,
+aspects, image labels), MinHash bands and the pHash chunk keys of original images (for
+near-duplicate lookups across batches) in side tables keyed by post id, and the search tokens
+in an FTS5 table whose rowid is the post's rowid. Side rows are always rewritten and deleted
+together with their post (``SIDE_TABLES``), so they never disagree with the document. One
+connection, guarded by a lock, serves every thread: the embedded deployment's write rate is
+one worker's, and WAL lets readers go on meanwhile.
+
+A database made by an older version is brought up to date by ``setup`` (``PRAGMA
+user_version``): new columns are added and the side tables rebuilt from the stored documents.
 """
 
 from __future__ import annotations
@@ -20,15 +27,26 @@ from typing import Any
 from sensing.query import parse_query, to_fts
 from sensing.schemas import Author, Campaign, Post
 from sensing.store._common import (
+    aspect_buckets,
+    aspect_pairs,
+    best_images,
     decode_cursor,
     encode_cursor,
+    entity_buckets,
+    entity_pairs,
+    hashtag_pairs,
+    image_label_buckets,
+    image_labels,
     index_text,
     interval_start,
     merged_campaigns,
+    original_images,
+    pair_buckets,
     ranked,
     volume_buckets,
 )
 from sensing.store.base import (
+    DEFAULT_LABEL_THRESHOLD,
     Aggregations,
     BandMatch,
     Interval,
@@ -37,6 +55,7 @@ from sensing.store.base import (
     Store,
     UpsertResult,
 )
+from vision.groups import ImageRef, media_key
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS posts (
@@ -50,7 +69,8 @@ CREATE TABLE IF NOT EXISTS posts (
     author_id TEXT,
     duplicate_of TEXT,
     spam_score REAL,
-    content_hash TEXT
+    content_hash TEXT,
+    relevance REAL
 );
 CREATE INDEX IF NOT EXISTS posts_created ON posts (created_us DESC, id);
 CREATE INDEX IF NOT EXISTS posts_author ON posts (author_id);
@@ -67,11 +87,70 @@ CREATE TABLE IF NOT EXISTS post_bands (
     band TEXT NOT NULL, post_id TEXT NOT NULL, PRIMARY KEY (band, post_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS post_bands_post ON post_bands (post_id);
+CREATE TABLE IF NOT EXISTS post_image_keys (
+    key TEXT NOT NULL, post_id TEXT NOT NULL, image INTEGER NOT NULL, phash TEXT NOT NULL,
+    colour TEXT NOT NULL, PRIMARY KEY (key, post_id, image)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS post_image_keys_post ON post_image_keys (post_id);
+CREATE TABLE IF NOT EXISTS post_hashtag_pairs (
+    post_id TEXT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL, PRIMARY KEY (post_id, a, b)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS post_keywords (
+    post_id TEXT NOT NULL, keyword TEXT NOT NULL, PRIMARY KEY (post_id, keyword)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS post_entities (
+    post_id TEXT NOT NULL, text TEXT NOT NULL, label TEXT NOT NULL,
+    PRIMARY KEY (post_id, text, label)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS post_aspects (
+    post_id TEXT NOT NULL, aspect TEXT NOT NULL, sentiment TEXT NOT NULL,
+    PRIMARY KEY (post_id, aspect, sentiment)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS post_image_labels (
+    post_id TEXT NOT NULL, image INTEGER NOT NULL, label TEXT NOT NULL, score REAL NOT NULL,
+    PRIMARY KEY (post_id, image, label)
+) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS posts_fts
     USING fts5(search_text, tokenize = 'unicode61 remove_diacritics 0');
 CREATE TABLE IF NOT EXISTS authors (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS campaigns (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
 """
+
+
+# Raised whenever a column or side table is added: ``setup`` then upgrades older databases.
+SCHEMA_VERSION = 3
+
+# Side table -> its columns, post_id among them: the rows are derived from the post alone.
+SIDE_TABLES: dict[str, tuple[str, ...]] = {
+    "post_campaigns": ("post_id", "campaign_id"),
+    "post_hashtags": ("post_id", "tag"),
+    "post_bands": ("band", "post_id"),
+    "post_image_keys": ("key", "post_id", "image", "phash", "colour"),
+    "post_hashtag_pairs": ("post_id", "a", "b"),
+    "post_keywords": ("post_id", "keyword"),
+    "post_entities": ("post_id", "text", "label"),
+    "post_aspects": ("post_id", "aspect", "sentiment"),
+    "post_image_labels": ("post_id", "image", "label", "score"),
+}
+
+
+def _side_rows(post: Post) -> dict[str, list[tuple]]:
+    """Every side-table row of ``post``, in ``SIDE_TABLES`` column order."""
+    pid = post.id
+    return {
+        "post_campaigns": [(pid, c) for c in post.campaign_ids],
+        "post_hashtags": [(pid, t) for t in post.hashtags],
+        "post_bands": [(band, pid) for band in post.minhash_bands],
+        "post_image_keys": [(key, pid, image.index, image.ref.phash, image.ref.colour)
+                            for image in original_images(post) for key in image.keys],
+        "post_hashtag_pairs": [(pid, a, b) for a, b in hashtag_pairs(post.hashtags)],
+        "post_keywords": [(pid, k) for k in post.keywords],
+        "post_entities": [(pid, text, label) for text, label in entity_pairs(post)],
+        "post_aspects": [(pid, aspect, label) for aspect, label in aspect_pairs(post)],
+        "post_image_labels": [(pid, n, label, score)
+                              for n, best in enumerate(image_labels(post))
+                              for label, score in best.items()],
+    }
 
 
 def _us(moment: datetime) -> int:
@@ -107,6 +186,41 @@ class SqliteStore(Store):
     def setup(self) -> None:
         with self._lock:
             self.db.executescript(SCHEMA)
+            if self.db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                self._upgrade()
+
+    def _upgrade(self) -> None:
+        """Bring a database of an older version up to ``SCHEMA_VERSION``: add the columns
+        ``CREATE TABLE IF NOT EXISTS`` cannot, and rebuild the side tables from the documents
+        (a table added since holds nothing for the posts stored before it)."""
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            columns = {row[1] for row in db.execute("PRAGMA table_info(posts)")}
+            if "relevance" not in columns:
+                db.execute("ALTER TABLE posts ADD COLUMN relevance REAL")
+            db.execute("UPDATE posts SET relevance = json_extract(doc, '$.relevance')")
+            for (doc,) in db.execute("SELECT doc FROM posts").fetchall():
+                self._write_side_rows(db, Post.model_validate_json(doc))
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    @staticmethod
+    def _delete_side_rows(db: sqlite3.Connection, post_id: str) -> None:
+        for table in SIDE_TABLES:
+            db.execute(f"DELETE FROM {table} WHERE post_id = ?", (post_id,))
+
+    @classmethod
+    def _write_side_rows(cls, db: sqlite3.Connection, post: Post) -> None:
+        """Replace the post's side rows by those of this version of it."""
+        cls._delete_side_rows(db, post.id)
+        for table, rows in _side_rows(post).items():
+            marks = ",".join("?" * len(SIDE_TABLES[table]))
+            db.executemany(f"INSERT OR IGNORE INTO {table} ({','.join(SIDE_TABLES[table])}) "
+                           f"VALUES ({marks})", rows)
 
     def health(self) -> dict:
         try:
@@ -123,6 +237,7 @@ class SqliteStore(Store):
                 self._db = None
 
     def _where(self, flt: PostFilter) -> tuple[str, list[Any]]:
+        """The WHERE clause (or "") of ``flt`` over ``posts p``, and its arguments."""
         clauses: list[str] = []
         args: list[Any] = []
         if flt.query:
@@ -151,6 +266,9 @@ class SqliteStore(Store):
         if flt.max_spam is not None:
             clauses.append("p.spam_score <= ?")
             args.append(flt.max_spam)
+        if flt.min_relevance is not None:
+            clauses.append("p.relevance >= ?")
+            args.append(flt.min_relevance)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
 
     def _select(self, sql: str, args: Iterable[Any] = ()) -> list[tuple]:
@@ -180,30 +298,23 @@ class SqliteStore(Store):
                 stored.campaign_ids, post.campaign_ids)})
         values = (post.id, post.model_dump_json(), _us(post.created_at), post.source, post.lang,
                   post.sentiment.label if post.sentiment else None, post.author.id,
-                  post.duplicate_of, post.spam_score, post.content_hash)
+                  post.duplicate_of, post.spam_score, post.content_hash, post.relevance)
         if row is None:
             rowid = db.execute(
                 "INSERT INTO posts (id, doc, created_us, source, lang, sentiment, author_id, "
-                "duplicate_of, spam_score, content_hash) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                values).lastrowid
+                "duplicate_of, spam_score, content_hash, relevance) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?)", values).lastrowid
             result.created += 1
         else:
             rowid = row[0]
             db.execute("UPDATE posts SET id=?, doc=?, created_us=?, source=?, lang=?, "
                        "sentiment=?, author_id=?, duplicate_of=?, spam_score=?, "
-                       "content_hash=? WHERE rowid=?", (*values, rowid))
+                       "content_hash=?, relevance=? WHERE rowid=?", (*values, rowid))
             db.execute("DELETE FROM posts_fts WHERE rowid = ?", (rowid,))
-            db.execute("DELETE FROM post_hashtags WHERE post_id = ?", (post.id,))
-            db.execute("DELETE FROM post_bands WHERE post_id = ?", (post.id,))
             result.updated += 1
         db.execute("INSERT INTO posts_fts (rowid, search_text) VALUES (?, ?)",
                    (rowid, index_text(post)))
-        db.executemany("INSERT OR IGNORE INTO post_campaigns VALUES (?, ?)",
-                       [(post.id, c) for c in post.campaign_ids])
-        db.executemany("INSERT OR IGNORE INTO post_hashtags VALUES (?, ?)",
-                       [(post.id, t) for t in post.hashtags])
-        db.executemany("INSERT OR IGNORE INTO post_bands VALUES (?, ?)",
-                       [(band, post.id) for band in post.minhash_bands])
+        self._write_side_rows(db, post)
 
     def get_posts(self, ids: Iterable[str]) -> list[Post]:
         wanted = list(dict.fromkeys(ids))
@@ -236,27 +347,82 @@ class SqliteStore(Store):
         where, args = self._where(flt)
         return self._select(f"SELECT count(*) FROM posts p{where}", args)[0][0]
 
-    def aggregate(self, flt: PostFilter, interval: Interval = "day",
-                  top: int = 10) -> Aggregations:
+    def aggregate(self, flt: PostFilter, interval: Interval = "day", top: int = 10,
+                  label_threshold: float = DEFAULT_LABEL_THRESHOLD) -> Aggregations:
+        """The filter is evaluated once, into a temporary table of the matching posts' grouped
+        columns; every count then reads that table and the side tables (clustered by post id),
+        never the documents again. The lock keeps the table to this call."""
         where, args = self._where(flt)
+        with self._lock:
+            self.db.execute("DROP TABLE IF EXISTS temp.matched")
+            self.db.execute("CREATE TEMP TABLE matched AS SELECT p.id, p.created_us, "
+                            f"p.sentiment, p.author_id, p.source, p.lang FROM posts p{where}",
+                            args)
+            try:
+                return self._aggregate_matched(interval, top, label_threshold,
+                                               flt.min_relevance)
+            finally:
+                self.db.execute("DROP TABLE temp.matched")
 
+    def _aggregate_matched(self, interval: Interval, top: int, label_threshold: float,
+                           min_relevance: float | None) -> Aggregations:
         def grouped(column: str, limit: int | None = None) -> list[tuple[str, int]]:
-            sql = (f"SELECT {column}, count(*) AS n FROM posts p{where} AND {column} IS NOT NULL"
-                   if where else
-                   f"SELECT {column}, count(*) AS n FROM posts p WHERE {column} IS NOT NULL")
-            sql += f" GROUP BY {column} ORDER BY n DESC, {column} ASC"
+            sql = (f"SELECT {column}, count(*) AS n FROM matched WHERE {column} IS NOT NULL "
+                   f"GROUP BY {column} ORDER BY n DESC, {column} ASC")
+            return self._select(sql + (f" LIMIT {int(limit)}" if limit else ""))
+
+        def side(table: str, keys: str, *, count: str = "count(*)", where: str = "",
+                 args: Iterable[Any] = (), limit: int | None = top) -> list[tuple]:
+            """``keys`` of side ``table`` (alias ``s``) over the matching posts, each with its
+            ``count`` of rows (one row per post and fact, so ``count(*)`` counts posts), most
+            first by the last expression of ``count``."""
+            sql = (f"SELECT {keys}, {count} AS n FROM matched m JOIN {table} s "
+                   f"ON s.post_id = m.id{' WHERE ' + where if where else ''} "
+                   f"GROUP BY {keys} ORDER BY n DESC, {keys}")
             return self._select(sql + (f" LIMIT {int(limit)}" if limit else ""), args)
 
         volume = Counter(interval_start(_from_us(r[0]), interval)
-                         for r in self._select(f"SELECT created_us FROM posts p{where}", args))
-        tags = self._select(
-            f"SELECT h.tag, count(*) AS n FROM post_hashtags h JOIN posts p ON p.id = h.post_id"
-            f"{where} GROUP BY h.tag ORDER BY n DESC, h.tag ASC LIMIT {int(top)}", args)
+                         for r in self._select("SELECT created_us FROM matched"))
+        aspects = side("post_aspects", "s.aspect", count="count(DISTINCT s.post_id)")
+        feelings = side("post_aspects", "s.aspect, s.sentiment", limit=None,
+                        where=f"s.aspect IN ({','.join('?' * len(aspects))})",
+                        args=[a for a, _ in aspects]) if aspects else []
+        images = self._select("SELECT count(*) FROM (SELECT DISTINCT s.post_id, s.image FROM "
+                              "matched m JOIN post_image_labels s ON s.post_id = m.id)")[0][0]
+        # a label row holds the image's best score for it: rows at or above the threshold are
+        # the images showing it
+        labels = [(label, shown, posts) for label, posts, shown in side(
+            "post_image_labels", "s.label", count="count(DISTINCT s.post_id), count(*)",
+            where="s.score >= ?", args=[label_threshold])]
         return Aggregations(
             total=sum(volume.values()), volume=volume_buckets(volume, interval),
-            sentiment=ranked(grouped("p.sentiment")), hashtags=ranked(tags),
-            authors=ranked(grouped("p.author_id", top)), sources=ranked(grouped("p.source")),
-            langs=ranked(grouped("p.lang")))
+            sentiment=ranked(grouped("sentiment")),
+            hashtags=ranked(side("post_hashtags", "s.tag")),
+            authors=ranked(grouped("author_id", top)), sources=ranked(grouped("source")),
+            langs=ranked(grouped("lang")), aspects=aspect_buckets(aspects, feelings, top),
+            images=images,
+            image_labels=image_label_buckets(
+                images, labels, self._label_hashtags(labels, label_threshold), top),
+            hashtag_pairs=pair_buckets(side("post_hashtag_pairs", "s.a, s.b"), top),
+            keywords=ranked(side("post_keywords", "s.keyword")),
+            entities=entity_buckets(side("post_entities", "s.text, s.label"), top),
+            min_relevance=min_relevance, label_threshold=label_threshold)
+
+    def _label_hashtags(self, labels: list[tuple[str, int, int]],
+                        threshold: float) -> dict[str, list[tuple[str, int]]]:
+        """Per image label, the hashtags of the matching posts holding an image showing it."""
+        found: dict[str, list[tuple[str, int]]] = {}
+        if not labels:
+            return found
+        names = [label for label, _, _ in labels]
+        for label, tag, count in self._select(
+                "SELECT x.label, h.tag, count(*) FROM (SELECT DISTINCT s.post_id, s.label FROM "
+                "matched m JOIN post_image_labels s ON s.post_id = m.id WHERE s.score >= ? AND "
+                f"s.label IN ({','.join('?' * len(names))})) x "
+                "JOIN post_hashtags h ON h.post_id = x.post_id GROUP BY x.label, h.tag",
+                [threshold, *names]):
+            found.setdefault(label, []).append((tag, count))
+        return found
 
     def export(self, flt: PostFilter, batch_size: int = 500) -> Iterator[Post]:
         """Reads inside one transaction on its own connection: a WAL snapshot."""
@@ -312,6 +478,23 @@ class SqliteStore(Store):
         return [BandMatch(id=i, created_at=_from_us(created[i]), minhash_bands=bands[i])
                 for i in best]
 
+    def find_near_images(self, campaign_id: str, chunk_keys: Iterable[str],
+                         limit: int = 1000) -> list[ImageRef]:
+        wanted = list(dict.fromkeys(chunk_keys))
+        shared: Counter[ImageRef] = Counter()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            # CROSS JOIN: from the few images holding a key to their posts, as for bands
+            for post_id, image, created_us, phash, colour, count in self._select(
+                    "SELECT k.post_id, k.image, p.created_us, k.phash, k.colour, count(*) "
+                    "FROM post_image_keys k CROSS JOIN posts p ON p.id = k.post_id "
+                    f"WHERE k.key IN ({','.join('?' * len(chunk))}) AND EXISTS (SELECT 1 "
+                    "FROM post_campaigns c WHERE c.post_id = p.id AND c.campaign_id = ?) "
+                    "GROUP BY k.post_id, k.image", [*chunk, campaign_id]):
+                shared[ImageRef(media_key(post_id, image), post_id, _from_us(created_us),
+                                phash, colour)] += count
+        return best_images(shared, limit)
+
     def delete_author(self, author_id: str) -> int:
         with self._lock:
             db = self.db
@@ -321,9 +504,7 @@ class SqliteStore(Store):
                                   (author_id,)).fetchall()
                 for rowid, post_id in rows:
                     db.execute("DELETE FROM posts_fts WHERE rowid = ?", (rowid,))
-                    db.execute("DELETE FROM post_hashtags WHERE post_id = ?", (post_id,))
-                    db.execute("DELETE FROM post_campaigns WHERE post_id = ?", (post_id,))
-                    db.execute("DELETE FROM post_bands WHERE post_id = ?", (post_id,))
+                    self._delete_side_rows(db, post_id)
                 db.execute("DELETE FROM posts WHERE author_id = ?", (author_id,))
                 db.execute("DELETE FROM authors WHERE id = ?", (author_id,))
                 db.execute("COMMIT")

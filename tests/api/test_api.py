@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from sensing.config import Settings
-from sensing.schemas import AuthorRef, Post, Sentiment
+from sensing.schemas import AspectSentiment, AuthorRef, Media, Post, Sentiment
 from sensing.store.sqlite import SqliteStore
 from workers.app import make_celery
 
@@ -166,6 +166,52 @@ def test_aggregations_count_volume_sentiment_and_hashtags(client: TestClient) ->
     assert {b["key"]: b["count"] for b in body["sentiment"]} == \
         {"positive": 12, "negative": 12, "neutral": 6}
     assert body["hashtags"][0] == {"key": "novalumina", "count": 12}
+
+
+def off_topic_posts() -> list[Post]:
+    """Three posts about another "Lumina" (a paint brand): the relevance step scores them low."""
+    return [Post(id=f"mastodon:test.social/paint{n}", source="mastodon", campaign_ids=["x2"],
+                 created_at=LAUNCH + timedelta(hours=n), author=AuthorRef(id="painter"),
+                 text="Lumina paint sale, 20% off all colours", lang="en", hashtags=["paint"],
+                 keywords=["paint sale"], relevance=0.2,
+                 aspects=[AspectSentiment(aspect="price", sentiment="positive")])
+            for n in range(3)]
+
+
+def test_campaign_aggregations_leave_out_posts_below_its_relevance_threshold(
+        client: TestClient) -> None:
+    client.app.state.store.upsert_posts(off_topic_posts())
+    unknown_campaign = client.get("/aggregations", params={"campaign_id": "x2"}).json()
+    assert (unknown_campaign["total"], unknown_campaign["min_relevance"]) == (33, None)
+    client.post("/campaigns", json={**CAMPAIGN, "relevance_threshold": 0.5})
+    body = client.get("/aggregations", params={"campaign_id": "x2"}).json()
+    assert (body["total"], body["min_relevance"]) == (30, 0.5)
+    assert body["aspects"] == [] and body["keywords"] == []
+    everything = client.get("/aggregations", params={"campaign_id": "x2",
+                                                     "min_relevance": 0}).json()
+    assert (everything["total"], everything["min_relevance"]) == (33, 0.0)
+    assert everything["aspects"] == [
+        {"aspect": "price", "positive": 3, "neutral": 0, "negative": 0, "total": 3}]
+    assert client.get("/posts", params={"campaign_id": "x2"}).json()["total"] == 33
+    assert client.get("/posts", params={"min_relevance": 0.5}).json()["total"] == 30
+
+
+def test_aggregations_show_image_subjects_with_their_hashtags(client: TestClient) -> None:
+    shot = Post(id="mastodon:test.social/cat", source="mastodon", campaign_ids=["x2"],
+                created_at=LAUNCH, author=AuthorRef(id="a9"), hashtags=["novalumina", "cats"],
+                media=[Media(url="https://img.example/cat.jpg", labels=[
+                    {"label": "pets", "score": 0.62, "model": "effnet-lite0"},
+                    {"label": "people & selfies", "score": 0.3, "model": "haar-faces"}])])
+    client.app.state.store.upsert_posts([shot])
+    body = client.get("/aggregations", params={"campaign_id": "x2", "top": 3}).json()
+    assert body["images"] == 1
+    assert body["image_labels"] == [{"label": "pets", "images": 1, "posts": 1, "share": 1.0,
+                                     "hashtags": [{"key": "cats", "count": 1},
+                                                  {"key": "novalumina", "count": 1}]}]
+    assert body["hashtag_pairs"] == [{"a": "cats", "b": "novalumina", "count": 1}]
+    strict = client.get("/aggregations", params={"label_threshold": 0.7}).json()
+    assert (strict["image_labels"], strict["label_threshold"]) == ([], 0.7)
+    assert client.get("/aggregations", params={"label_threshold": 2}).status_code == 422
 
 
 def test_erasure_deletes_every_post_of_an_author(client: TestClient) -> None:

@@ -1,0 +1,171 @@
+"""What the analysis adds to aggregations — aspect x sentiment, image subjects x hashtags,
+hashtag pairs, keywords, entities — and the relevance floor, held to the same answers on both
+backends (the ``store`` fixture runs each test on SQLite and Elasticsearch)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sensing.schemas import AspectSentiment, Entity, Media, Post
+from sensing.store import PostFilter, Store
+from tests.store.conftest import make_post
+
+
+def analysed(n: int, *, aspects: tuple[tuple[str, str], ...] = (),
+             images: tuple[list[dict[str, Any]], ...] = (), keywords: tuple[str, ...] = (),
+             entities: tuple[tuple[str, str], ...] = (), relevance: float = 1.0,
+             **kwargs: Any) -> Post:
+    """``make_post`` with what the NLP and vision steps fill: ``images`` gives each image's
+    ``labels`` list as the classifier leaves it."""
+    return make_post(n, **kwargs).model_copy(update={
+        "aspects": [AspectSentiment(aspect=a, sentiment=s, evidence=f"... {a} ...")
+                    for a, s in aspects],
+        "media": [Media(url=f"https://img.example/{n}/{i}.jpg", labels=labels)
+                  for i, labels in enumerate(images)],
+        "keywords": list(keywords), "entities": [Entity(text=t, label=lb) for t, lb in entities],
+        "relevance": relevance})
+
+
+def label(name: str, score: Any, model: str = "effnet-lite0") -> dict[str, Any]:
+    return {"label": name, "score": score, "model": model}
+
+
+def test_aspects_count_posts_per_sentiment_biggest_first(store: Store) -> None:
+    store.upsert_posts([
+        analysed(1, aspects=(("camera", "positive"), ("battery", "negative"))),
+        # mixed feelings about the camera, and one praise said twice
+        analysed(2, aspects=(("camera", "positive"), ("camera", "negative"),
+                             ("camera", "positive"))),
+        analysed(3, aspects=(("camera", "neutral"), ("price", "negative"))),
+        analysed(4, aspects=(("battery", "negative"),)),
+        analysed(5),
+        analysed(6, aspects=(("price", "positive"),), campaigns=("rivals",)),
+    ])
+    agg = store.aggregate(PostFilter(campaign_id="x2"))
+    assert [b.model_dump() for b in agg.aspects] == [
+        {"aspect": "camera", "positive": 2, "neutral": 1, "negative": 1, "total": 3},
+        {"aspect": "battery", "positive": 0, "neutral": 0, "negative": 2, "total": 2},
+        {"aspect": "price", "positive": 0, "neutral": 0, "negative": 1, "total": 1}]
+    everywhere = store.aggregate(PostFilter(), top=2).aspects
+    assert [(b.aspect, b.total) for b in everywhere] == [("camera", 3), ("battery", 2)]
+    # price has 2 posts too once the rival campaign counts: at a tie the name decides
+
+
+def camera_buyers() -> list[Post]:
+    return [
+        analysed(1, hashtags=("cameralife", "nightshot"),
+                 images=([label("night & city", 0.8), label("gadgets & tech", 0.3)],
+                         [label("pets", 0.9)])),
+        # two models agree on pets in the first image: one image, the best score
+        analysed(2, hashtags=("cameralife", "catsofinstagram"),
+                 images=([label("pets", 0.7), label("pets", 0.4, "haar")], [label("pets", 0.6)])),
+        analysed(3, hashtags=("travel",),
+                 images=([label("travel & landscape", 0.55), label("night & city", 0.5)],)),
+        analysed(4, hashtags=("cameralife",), images=([],)),  # not classified (fetch refused)
+        analysed(5, images=([{"label": "pets"}, {"label": 3, "score": 0.9},
+                             label("pets", "high"), label("pets", float("nan"))],)),  # malformed
+        analysed(6, images=([label("food & drink", 0.2)],)),  # classified, nothing sure
+    ]
+
+
+def test_image_subjects_with_their_share_and_hashtags(store: Store) -> None:
+    store.upsert_posts(camera_buyers())
+    agg = store.aggregate(PostFilter(), top=5)
+    assert agg.images == 6
+    assert agg.label_threshold == 0.5
+    assert [(b.label, b.images, b.posts, b.share) for b in agg.image_labels] == [
+        ("pets", 3, 2, 0.5), ("night & city", 2, 2, 0.3333), ("travel & landscape", 1, 1, 0.1667)]
+    assert [[(h.key, h.count) for h in b.hashtags] for b in agg.image_labels] == [
+        [("cameralife", 2), ("catsofinstagram", 1), ("nightshot", 1)],
+        [("cameralife", 1), ("nightshot", 1), ("travel", 1)],
+        [("travel", 1)]]
+
+
+def test_the_image_label_threshold_is_a_parameter(store: Store) -> None:
+    store.upsert_posts(camera_buyers())
+    sure = store.aggregate(PostFilter(), label_threshold=0.75)
+    assert sure.images == 6  # the base of the shares does not move with the threshold
+    assert [(b.label, b.images, b.share) for b in sure.image_labels] == [
+        ("night & city", 1, 0.1667), ("pets", 1, 0.1667)]
+    anything = store.aggregate(PostFilter(), label_threshold=0.0, top=1)
+    assert [(b.label, b.images) for b in anything.image_labels] == [("pets", 3)]
+    assert [h.key for h in anything.image_labels[0].hashtags] == ["cameralife"]
+
+
+def test_hashtag_pairs_count_posts_using_both(store: Store) -> None:
+    store.upsert_posts([
+        analysed(1, hashtags=("x2", "novalumina", "camera")),
+        analysed(2, hashtags=("novalumina", "x2")),
+        analysed(3, hashtags=("x2", "camera")),
+        analysed(4, hashtags=("x2",)),
+        analysed(5, hashtags=("x2", "novalumina", "x2")),
+    ])
+    assert [p.model_dump() for p in store.aggregate(PostFilter()).hashtag_pairs] == [
+        {"a": "novalumina", "b": "x2", "count": 3}, {"a": "camera", "b": "x2", "count": 2},
+        {"a": "camera", "b": "novalumina", "count": 1}]
+
+
+def test_a_stuffed_post_pairs_only_its_first_thirty_hashtags(store: Store) -> None:
+    store.upsert_posts([analysed(1, hashtags=tuple(f"t{i:02d}" for i in range(40)))])
+    pairs = store.aggregate(PostFilter(), top=1000).hashtag_pairs
+    assert len(pairs) == 30 * 29 // 2
+    assert {(p.a, p.b) for p in pairs} >= {("t00", "t29"), ("t28", "t29")}
+    assert ("t00", "t30") not in {(p.a, p.b) for p in pairs}
+
+
+def test_keywords_and_entities_count_posts(store: Store) -> None:
+    store.upsert_posts([
+        analysed(1, keywords=("night mode", "battery", "night mode"),
+                 entities=(("Nova Lumina", "PRODUCT"), ("Nova Lumina", "PRODUCT"),
+                           ("Seoul", "GPE"))),
+        analysed(2, keywords=("battery",), entities=(("Nova Lumina", "ORG"),)),
+        analysed(3, keywords=("battery", "zoom"), entities=(("Nova Lumina", "PRODUCT"),)),
+    ])
+    agg = store.aggregate(PostFilter(), top=3)
+    assert [(b.key, b.count) for b in agg.keywords] == [
+        ("battery", 3), ("night mode", 1), ("zoom", 1)]
+    assert [(e.text, e.label, e.count) for e in agg.entities] == [
+        ("Nova Lumina", "PRODUCT", 2), ("Nova Lumina", "ORG", 1), ("Seoul", "GPE", 1)]
+
+
+def test_the_relevance_floor_drops_posts_about_something_else(store: Store) -> None:
+    store.upsert_posts([
+        analysed(1, relevance=0.9, aspects=(("camera", "positive"),), hashtags=("x2",)),
+        analysed(2, relevance=0.5, aspects=(("camera", "negative"),), hashtags=("x2",)),
+        analysed(3, relevance=0.2, aspects=(("camera", "negative"),), hashtags=("galaxy",),
+                 keywords=("galaxy",)),
+    ])
+    flt = PostFilter(min_relevance=0.5)
+    assert store.count(flt) == 2
+    assert [p.id for p in store.search(flt).posts] == ["mastodon:h/1", "mastodon:h/2"]
+    agg = store.aggregate(flt)
+    assert (agg.total, agg.min_relevance) == (2, 0.5)
+    assert [(b.aspect, b.negative, b.total) for b in agg.aspects] == [("camera", 1, 2)]
+    assert [b.key for b in agg.hashtags] == ["x2"] and agg.keywords == []
+    assert store.aggregate(PostFilter()).total == 3
+
+
+def test_a_post_analysed_again_or_erased_leaves_no_stale_counts(store: Store) -> None:
+    first = analysed(1, aspects=(("camera", "negative"),), hashtags=("a", "b"),
+                     keywords=("zoom",), entities=(("X2", "PRODUCT"),),
+                     images=([label("pets", 0.9)],))
+    store.upsert_posts([first])
+    store.upsert_posts([analysed(1, aspects=(("camera", "positive"),), hashtags=("a", "c"),
+                                 images=([label("food & drink", 0.9)],))])
+    agg = store.aggregate(PostFilter())
+    assert [(b.aspect, b.positive, b.negative) for b in agg.aspects] == [("camera", 1, 0)]
+    assert [(p.a, p.b) for p in agg.hashtag_pairs] == [("a", "c")]
+    assert (agg.keywords, agg.entities) == ([], [])
+    assert [(b.label, b.images) for b in agg.image_labels] == [("food & drink", 1)]
+    assert store.get_posts(["mastodon:h/1"])[0].media[0].labels == [label("food & drink", 0.9)]
+    store.delete_author("a1")
+    empty = store.aggregate(PostFilter())
+    assert (empty.aspects, empty.hashtag_pairs, empty.image_labels, empty.images) == \
+        ([], [], [], 0)
+
+
+def test_nothing_matching_gives_empty_tables(store: Store) -> None:
+    store.upsert_posts(camera_buyers())
+    agg = store.aggregate(PostFilter(query="nothingmatches"))
+    assert (agg.total, agg.images, agg.aspects, agg.image_labels, agg.hashtag_pairs,
+            agg.keywords, agg.entities) == (0, 0, [], [], [], [], [])

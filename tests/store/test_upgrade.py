@@ -1,0 +1,51 @@
+"""A store written by an older version of Sensing, before the aspect, image, pair, keyword and
+entity aggregations existed: ``setup`` brings its posts into the new counts, on both
+backends."""
+
+from __future__ import annotations
+
+from sensing.schemas import Post
+from sensing.store import PostFilter, Store
+from sensing.store.elastic import ElasticStore
+from sensing.store.sqlite import SqliteStore
+from tests.store.test_aggregations import analysed, label
+
+NEW_SQLITE_TABLES = ("post_hashtag_pairs", "post_keywords", "post_entities", "post_aspects",
+                     "post_image_labels")
+
+
+def store_as_an_old_version_did(store: Store, posts: list[Post]) -> None:
+    """The documents alone, as before: no derived fields in Elasticsearch; in SQLite no new
+    side tables, no relevance column and schema version 0."""
+    if isinstance(store, ElasticStore):
+        for post in posts:
+            store.es.index(index=store.posts, id=post.id, refresh=True,
+                           document=post.model_dump(mode="json"))
+        return
+    assert isinstance(store, SqliteStore)
+    store.upsert_posts(posts)
+    with store._lock:
+        for table in NEW_SQLITE_TABLES:
+            store.db.execute(f"DROP TABLE {table}")
+        store.db.execute("ALTER TABLE posts DROP COLUMN relevance")
+        store.db.execute("PRAGMA user_version = 0")
+
+
+def test_setup_brings_posts_stored_by_an_older_version_into_the_new_counts(store: Store) -> None:
+    store_as_an_old_version_did(store, [
+        analysed(1, hashtags=("x2", "camera"), aspects=(("camera", "positive"),),
+                 keywords=("zoom",), entities=(("X2", "PRODUCT"),),
+                 images=([label("pets", 0.9)],), relevance=0.9),
+        analysed(2, hashtags=("x2", "camera"), relevance=0.1),
+    ])
+    store.setup()
+    agg = store.aggregate(PostFilter())
+    assert [(p.a, p.b, p.count) for p in agg.hashtag_pairs] == [("camera", "x2", 2)]
+    assert [(b.aspect, b.positive) for b in agg.aspects] == [("camera", 1)]
+    assert [(b.key, e.text) for b, e in zip(agg.keywords, agg.entities, strict=True)] == \
+        [("zoom", "X2")]
+    assert [(b.label, b.images) for b in agg.image_labels] == [("pets", 1)]
+    assert store.count(PostFilter(min_relevance=0.5)) == 1
+    assert [p.id for p in store.search(PostFilter()).posts] == ["mastodon:h/1", "mastodon:h/2"]
+    store.setup()  # once up to date, again is harmless
+    assert store.aggregate(PostFilter()).hashtag_pairs == agg.hashtag_pairs
