@@ -16,6 +16,7 @@ from sensing.records import Rejection, parse_records
 from sensing.schemas import Campaign, Post
 from sensing.store import Store
 from sensing.store.base import BandMatch
+from vision.groups import ImageRef
 
 
 @dataclass
@@ -49,14 +50,18 @@ def analyze_records(records: Iterable[bytes | str | dict[str, Any]], pipeline: P
                     campaign: Campaign | None, max_text_bytes: int,
                     known_hashes: Callable[[list[str]], dict[str, str]] | None = None,
                     near_candidates: Callable[[list[str]], list[BandMatch]] | None = None,
+                    known_images: Callable[[list[str]], list[ImageRef]] | None = None,
                     ) -> BatchResult:
-    """Parse and analyse a batch; bad records are rejected with a reason, never fatal."""
+    """Parse and analyse a batch; bad records are rejected with a reason, never fatal. The
+    lookups are the :class:`BatchContext` hooks through which earlier batches are seen."""
     posts, rejected = parse_records(records, max_text_bytes)
     ctx = BatchContext(campaign=campaign)
     if known_hashes is not None:
         ctx.known_hashes = known_hashes
     if near_candidates is not None:
         ctx.near_candidates = near_candidates
+    if known_images is not None:
+        ctx.known_images = known_images
     if campaign is not None:
         for post in posts:
             if campaign.id not in post.campaign_ids:
@@ -69,11 +74,14 @@ def analyze_and_index(records: Iterable[bytes | str | dict[str, Any]], pipeline:
                       store: Store, *, campaign: Campaign | None,
                       max_text_bytes: int) -> BatchResult:
     """The worker's unit of work. Re-running it on the same records changes nothing: upserts
-    are keyed by post id and exact and near duplicates resolve to the same original."""
+    are keyed by post id, and exact and near duplicates, of texts and of images, resolve to
+    the same original. Originals are looked up among the campaign's stored posts, so a repost
+    in a later batch points at the post of an earlier one."""
     known = (lambda hashes: store.find_content_hashes(campaign.id, hashes)) if campaign else None
     near = (lambda bands: store.find_near_duplicates(campaign.id, bands)) if campaign else None
+    images = (lambda keys: store.find_near_images(campaign.id, keys)) if campaign else None
     result = analyze_records(records, pipeline, campaign=campaign, max_text_bytes=max_text_bytes,
-                             known_hashes=known, near_candidates=near)
+                             known_hashes=known, near_candidates=near, known_images=images)
     if result.posts:
         upsert = store.upsert_posts(result.posts)
         result.indexed = upsert.created + upsert.updated

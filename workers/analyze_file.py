@@ -43,17 +43,24 @@ def analyze_file(in_path: Path, out_path: Path, *, settings: Settings,
     """Analyse ``in_path`` into ``out_path``; returns totals. Exact and near duplicates are
     found across the whole file, not only within a batch: the first post seen with a content
     hash, or the earliest original seen sharing a MinHash band, is the one later copies point
-    to."""
+    to; images likewise, by the pHash chunk keys a store indexes original images under."""
+    from sensing.store._common import original_images
     from sensing.store.base import BandMatch
+    from vision.groups import ImageRef
     from workers.analysis import analyze_records
 
-    pipeline = build_pipeline(DEFAULT_PIPELINE)
+    pipeline = build_pipeline(DEFAULT_PIPELINE, settings)
     seen: dict[str, str] = {}
     banded: dict[str, list[BandMatch]] = defaultdict(list)
 
     def near_candidates(bands: list[str]) -> list[BandMatch]:
         found = {match.id: match for band in bands for match in banded.get(band, ())}
         return sorted(found.values(), key=lambda match: (match.created_at, match.id))
+
+    imaged: dict[str, list[ImageRef]] = defaultdict(list)
+
+    def known_images(keys: list[str]) -> list[ImageRef]:
+        return list(dict.fromkeys(ref for key in keys for ref in imaged.get(key, ())))
 
     totals = {"received": 0, "analysed": 0, "rejected": 0, "duplicates": 0, "problems": 0}
     size = in_path.stat().st_size or 1
@@ -67,7 +74,7 @@ def analyze_file(in_path: Path, out_path: Path, *, settings: Settings,
             result = analyze_records(
                 lines, pipeline, campaign=campaign, max_text_bytes=settings.max_post_bytes,
                 known_hashes=lambda hashes: {h: seen[h] for h in hashes if h in seen},
-                near_candidates=near_candidates)
+                near_candidates=near_candidates, known_images=known_images)
             for post in result.posts:
                 if post.content_hash and post.duplicate_of is None:
                     seen.setdefault(post.content_hash, post.id)
@@ -75,6 +82,9 @@ def analyze_file(in_path: Path, out_path: Path, *, settings: Settings,
                                   minhash_bands=post.minhash_bands)
                 for band in post.minhash_bands:
                     banded[band].append(match)
+                for image in original_images(post):
+                    for key in image.keys:
+                        imaged[key].append(image.ref)
                 out.write(post.model_dump_json(exclude_none=False) + "\n")
             for rejection in result.rejected:
                 console.print(f"[yellow]line {first + rejection.position - 1}[/yellow]"

@@ -175,7 +175,9 @@ def run_demo(settings: Settings, *, port: int, serve: bool, console: Console) ->
     prepare_data_dir(settings.data_dir)
     sample_server, base_url = start_sample_server()
     console.print(f"sample sources serving at {base_url}")
-    settings = settings.with_values(sample_server.sample_settings())
+    # The sample server is on loopback, which media fetching refuses unless allowed.
+    settings = settings.with_values({**sample_server.sample_settings(),
+                                     "media_fetch_allow": ["127.0.0.1"]})
     campaign = DEMO_CAMPAIGN.model_copy(update={"source_options": sample_server.demo_options()})
     store = open_store(settings)
     store.save_campaign(campaign)

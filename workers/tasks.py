@@ -35,7 +35,7 @@ def runtime(app: Celery) -> tuple[Settings, Store, Pipeline]:
         found = getattr(app, "_sensing_runtime", None)
         if found is None:
             settings: Settings = app.conf.sensing_settings
-            found = (settings, open_store(settings), build_pipeline(DEFAULT_PIPELINE))
+            found = (settings, open_store(settings), build_pipeline(DEFAULT_PIPELINE, settings))
             app._sensing_runtime = found
         return found
 

@@ -123,28 +123,11 @@ IMAGES = [  # (file, kind, caption)
 
 
 def draw_images(folder: Path) -> None:
-    """Small, real images: product shots, photos and screenshots with text in them."""
-    from PIL import Image, ImageDraw
+    """The images the statuses attach, and the reposts other platforms serve
+    (:mod:`crawlers.samples.pictures`)."""
+    from crawlers.samples.pictures import draw_all
 
-    folder.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(7)
-    for name, kind, caption in IMAGES:
-        img = Image.new("RGB", (320, 240), (rng.randrange(30, 220), rng.randrange(30, 220),
-                                            rng.randrange(30, 220)))
-        draw = ImageDraw.Draw(img)
-        if kind == "product":
-            draw.rounded_rectangle((110, 30, 210, 215), radius=18, fill=(25, 35, 80),
-                                   outline=(220, 220, 230), width=4)
-            draw.ellipse((125, 45, 155, 75), fill=(10, 10, 10), outline=(180, 180, 200))
-        elif kind == "photo":
-            for _ in range(25):
-                x, y = rng.randrange(320), rng.randrange(240)
-                draw.ellipse((x, y, x + rng.randrange(8, 40), y + rng.randrange(8, 40)),
-                             fill=(rng.randrange(256), rng.randrange(256), rng.randrange(256)))
-        else:
-            draw.rectangle((0, 0, 320, 240), fill=(245, 245, 245))
-        draw.text((12, 205), caption, fill=(255, 255, 255) if kind != "screenshot" else (0, 0, 0))
-        img.save(folder / name, optimize=True)
+    draw_all(folder)
 
 
 def account(n: int, lang: str, rng: random.Random, influencer: bool = False,

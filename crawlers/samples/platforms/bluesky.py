@@ -142,14 +142,14 @@ POSTS: list[tuple[str, str, str, str, str]] = [
      "실물이 훨씬 고급스러워요 #노바루미나"),
     ("sl-review", "sumaho-lab", "post", "", "ノヴァルミナX2レビュー：夜景は今年一番。ただし"
      "充電中の発熱は気になる"),
-    ("", "yuki-photo", "post", "x2-night-shot.png", "ノヴァルミナX2で撮った夜の渋谷。ノイズが"
-     "ほとんどない"),
+    ("", "yuki-photo", "post", "x2-night-shot-repost.jpg", "ノヴァルミナX2で撮った夜の渋谷。"
+     "ノイズがほとんどない"),
     ("", "kenta-gadget", "post", "", "ノヴァルミナX2、バッテリーが思ったより持たない。夕方には"
      "充電してる"),
     ("", "yuki-photo", "post", "", "ノヴァルミナX2のマット仕上げ、指紋がつかなくて最高"),
     ("", "kenta-gadget", "post", "", "ノヴァルミナX2を1.0.3に更新したらカメラが落ちる。"
      "修正待ち"),
-    ("", "sofia-mx", "post", "x2-product-blue.png", "Ya tengo mi Nova Lumina X2 en azul. "
+    ("", "sofia-mx", "post", "x2-product-blue-repost.jpg", "Ya tengo mi Nova Lumina X2 en azul. "
      "El diseño mate es precioso #NovaLumina"),
     ("", "javi-tech", "post", "", "Nova Lumina X2 probado una semana: la cámara nocturna es "
      "brutal, la batería justita"),
@@ -641,7 +641,8 @@ class Bluesky(Platform):
         record = {"$type": "app.bsky.embed.images", "images": [{
             "alt": alt, "aspectRatio": ratio,
             "image": {"$type": "blob", "ref": {"$link": cid_for(post.image)},
-                      "mimeType": "image/png", "size": (MEDIA / post.image).stat().st_size}}]}
+                      "mimeType": "image/png" if post.image.endswith(".png") else "image/jpeg",
+                      "size": (MEDIA / post.image).stat().st_size}}]}
         url = f"{self.server.base_url}/media/{post.image}"
         view = {"$type": "app.bsky.embed.images#view", "images": [
             {"thumb": url, "fullsize": url, "alt": alt, "aspectRatio": ratio}]}

@@ -140,7 +140,7 @@ GLOBAL_THREADS: list[tuple[str, datetime, Script]] = [
          None, None, 240),
         ("pedro_pt", "Chegou hoje! A bateria durou o dia todo com uso pesado.", None, None, 900),
         ("alex_k", "Day one: the night shots are unreal, but it gets warm on the fast charger.",
-         "x2-night-shot.png", None, 1300),
+         "x2-leak.jpg", None, 1300),
         ("mariana.g", "A mí también se calienta al cargar. ¿Alguien probó con otro cargador?",
          None, 7, 1350),
         ("mod_rachel", "Heat while charging has its own thread now, please continue there.",
@@ -195,7 +195,7 @@ GLOBAL_THREADS: list[tuple[str, datetime, Script]] = [
     ("Nova Lumina X2 日本語スレ：画面とデザイン", LAUNCH + timedelta(days=4), [
         ("kenji_t", "Nova Lumina X2 を一週間使いました。画面がとても明るく、"
          "マット仕上げが上品です。",
-         "x2-product-blue.png", None, 0),
+         "x2-product-blue-small.jpg", None, 0),
         ("yuki_s", "充電中の発熱が少し気になります。バッテリー持ちは良いです。", None, None, 45),
         ("kenji_t", "発熱はケースを外すとかなり改善しますよ。", None, 1, 70),
     ]),

@@ -1,0 +1,98 @@
+"""Which image is the original of a near-duplicate, within a batch and against images of a
+campaign's earlier batches.
+
+An image copies another when their pHashes differ in at most ``threshold`` bits and their
+colour signatures agree (:mod:`vision.phash`). Like the text ``dedupe`` step, every image is
+compared, earliest post first, with the originals found so far (never with copies), and its
+original is the earliest of those it copies; an image that copies none is an original. Each
+chain therefore ends after one link, and the answer does not depend on the order the batch
+arrived in.
+
+Earlier batches are reached through the store, which indexes each original image under the
+four 16-bit chunks of its pHash (:func:`chunk_keys`). Two hashes ``threshold`` bits apart
+agree within ``threshold // 4`` bits on at least one chunk, so looking up the chunk values
+that few bits away from the new image's (:func:`probe_keys`) finds every stored candidate;
+the candidates are then checked exactly, here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from vision.phash import (
+    DEFAULT_COLOUR_TOLERANCE,
+    DEFAULT_THRESHOLD,
+    HashIndex,
+    _flip_masks,
+    colour_distance,
+    hash_value,
+)
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    """One analysed image: ``key`` names it (``{post id}#{media index}``), ``created_at`` is
+    its post's time, which decides which of two copies is the original."""
+
+    key: str
+    post_id: str
+    created_at: datetime
+    phash: str
+    colour: str
+
+
+def media_key(post_id: str, index: int) -> str:
+    """The name of a post's ``index``-th media entry, as ``Media.duplicate_of`` holds it."""
+    return f"{post_id}#{index}"
+
+
+def _chunks(phash: str) -> list[int]:
+    value, mask = hash_value(phash), (1 << HashIndex.CHUNK_BITS) - 1
+    return [(value >> (n * HashIndex.CHUNK_BITS)) & mask for n in range(HashIndex.CHUNKS)]
+
+
+def chunk_keys(phash: str) -> list[str]:
+    """The keys a store indexes an original image under: ``"{chunk}:{value:04x}"``."""
+    return [f"{n}:{chunk:04x}" for n, chunk in enumerate(_chunks(phash))]
+
+
+def probe_keys(phash: str, threshold: int = DEFAULT_THRESHOLD) -> list[str]:
+    """The chunk keys to look up to find every stored image within ``threshold`` bits of
+    ``phash`` (and some farther ones, which the exact check drops)."""
+    masks = _flip_masks(HashIndex.CHUNK_BITS, threshold // HashIndex.CHUNKS)
+    return [f"{n}:{chunk ^ mask:04x}" for n, chunk in enumerate(_chunks(phash))
+            for mask in masks]
+
+
+def near_originals(images: Iterable[ImageRef], known: Iterable[ImageRef] = (), *,
+                   threshold: int = DEFAULT_THRESHOLD,
+                   colour_tolerance: int = DEFAULT_COLOUR_TOLERANCE) -> dict[str, str]:
+    """image key -> the key of the original it copies, for the ``images`` that copy one.
+
+    ``known`` are originals of earlier batches (the store's answer to :func:`probe_keys`);
+    those that belong to a post among ``images`` are ignored, so analysing a stored batch
+    again decides it as the first time."""
+    images = sorted(images, key=lambda ref: (ref.created_at, ref.post_id, ref.key))
+    in_batch = {ref.post_id for ref in images}
+    index = HashIndex(threshold)
+    originals: dict[str, ImageRef] = {}
+
+    def add(ref: ImageRef) -> None:
+        originals[ref.key] = ref
+        index.add(ref.phash, ref.key)
+
+    for ref in sorted(known, key=lambda ref: (ref.created_at, ref.post_id, ref.key)):
+        if ref.post_id not in in_batch and ref.key not in originals:
+            add(ref)
+    found: dict[str, str] = {}
+    for ref in images:
+        alike = [originals[key] for key, _distance in index.within(ref.phash)
+                 if colour_distance(ref.colour, originals[key].colour) <= colour_tolerance]
+        if alike:
+            first = min(alike, key=lambda other: (other.created_at, other.post_id, other.key))
+            found[ref.key] = first.key
+        else:
+            add(ref)
+    return found
