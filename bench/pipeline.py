@@ -1,0 +1,114 @@
+"""Throughput of the full text analysis pipeline on this machine, beside the naive way.
+
+    python bench/pipeline.py [--posts 1000] [--batch 100] [--threads 2] [--int8]
+
+Posts are the sample Mastodon corpus's statuses (Korean, English, Japanese, Spanish and
+more, HTML as the API serves it), each given two random words so that they are not all
+copies, in one campaign. Three runs over the same posts, each after a warm-up batch so that
+model loading is not counted:
+
+* **Sensing, full text pipeline**: every default step except ``media`` (images are measured
+  by ``bench/vision.py``), batch by batch as a worker runs them;
+* **Sensing, sentiment step only**: ``clean`` + ``sentiment``, for a like-for-like figure;
+* **naive**: a transformers ``pipeline("text-classification")`` over the same sentiment
+  model, called one post at a time (as tutorials show), on the cleaned texts.
+
+The ratios compare posts per second. The naive run does one thing out of the ten the full
+pipeline does, so ``full / naive`` > 1 means the whole pipeline costs less than naive
+sentiment alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from nlp.pipeline import DEFAULT_PIPELINE, BatchContext, build_pipeline  # noqa: E402
+from sensing.config import get_settings  # noqa: E402
+from sensing.schemas import AuthorRef, Campaign, Post  # noqa: E402
+
+SAMPLES = Path(__file__).resolve().parents[1] / "crawlers" / "samples" / "mastodon_statuses.json"
+WORDS = "wow really great bad phone camera nice meh love hate 진짜 대박 すごい genial".split()
+T0 = datetime(2026, 10, 16, tzinfo=UTC)
+CAMPAIGN = Campaign(id="bench", name="Nova Lumina X2 launch", launch_at=T0,
+                    query='"nova lumina" OR novalumina OR 노바루미나 OR ノヴァルミナ',
+                    description="The Nova Lumina X2 smartphone: camera, battery, display, price.",
+                    languages=["en", "ko", "ja", "es", "fr", "de", "pt", "zh"])
+
+
+def corpus(total: int) -> list[Post]:
+    rng = random.Random(1)
+    statuses = [s for s in json.loads(SAMPLES.read_text(encoding="utf-8")) if s.get("content")]
+    return [Post(id=f"bench:{i}", source="bench", campaign_ids=["bench"],
+                 created_at=T0 + timedelta(seconds=i), author=AuthorRef(id=f"bench:a{i % 97}"),
+                 raw_text=f"{statuses[i % len(statuses)]['content']} "
+                          f"{' '.join(rng.sample(WORDS, 2))}")
+            for i in range(total)]
+
+
+def run_sensing(posts: list[Post], steps: list[dict], batch: int) -> float:
+    """Posts/s of ``steps`` over ``posts`` in batches, after one warm-up batch."""
+    pipeline = build_pipeline(steps)
+    pipeline.run([p.model_copy(deep=True) for p in posts[:batch]],
+                 BatchContext(campaign=CAMPAIGN))
+    began = time.perf_counter()
+    for start in range(0, len(posts), batch):
+        chunk = [p.model_copy(deep=True) for p in posts[start:start + batch]]
+        ctx = BatchContext(campaign=CAMPAIGN)
+        pipeline.run(chunk, ctx)
+    return len(posts) / (time.perf_counter() - began)
+
+
+def run_naive(texts: list[str], model: str) -> float:
+    """Posts/s of a transformers pipeline() called once per post."""
+    from transformers import pipeline
+
+    classify = pipeline("text-classification", model=model, tokenizer=model)
+    classify(texts[0])
+    began = time.perf_counter()
+    for text in texts:
+        classify(text, truncation=True)
+    return len(texts) / (time.perf_counter() - began)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=1000)
+    parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--threads", type=int, default=2, help="torch threads")
+    parser.add_argument("--int8", action="store_true", help="dynamic int8 quantisation")
+    args = parser.parse_args()
+
+    import torch
+
+    torch.set_num_threads(args.threads)
+    settings = get_settings()
+    settings.torch_threads, settings.quantize_int8 = args.threads, args.int8
+    posts = corpus(args.posts)
+    full = [entry for entry in DEFAULT_PIPELINE if entry["step"] != "media"]
+    texts = [p.text for p in build_pipeline([{"step": "clean"}]).run(
+        [p.model_copy(deep=True) for p in posts], BatchContext())]
+
+    print(f"{len(posts)} posts, batches of {args.batch}, {args.threads} torch threads"
+          f"{', int8' if args.int8 else ''}; steps: {', '.join(e['step'] for e in full)}")
+    rates = {
+        "Sensing, full text pipeline": run_sensing(posts, full, args.batch),
+        "Sensing, clean + sentiment": run_sensing(
+            posts, [{"step": "clean"}, {"step": "sentiment"}], args.batch),
+        "naive pipeline(), one post at a time": run_naive(texts, settings.sentiment_path),
+    }
+    naive = rates["naive pipeline(), one post at a time"]
+    print(f"{'run':<40}{'posts/s':>10}{'vs naive':>10}")
+    for name, rate in rates.items():
+        print(f"{name:<40}{rate:>10.1f}{rate / naive:>9.2f}x")
+
+
+if __name__ == "__main__":
+    main()
