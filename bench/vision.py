@@ -39,6 +39,7 @@ from vision.phash import image_hashes  # noqa: E402
 from vision.step import MediaOptions, MediaStep, default_labeller, default_reader  # noqa: E402
 
 LANGS = ["en"]
+"""OCR languages of both runs (the same, so that both run the same engines)."""
 T0 = datetime(2026, 10, 16, tzinfo=UTC)
 
 
@@ -92,7 +93,7 @@ def baseline(urls: list[str], labels: bool, ocr: bool) -> float:
 def with_step(urls: list[str], batch: int, labels: bool, ocr: bool) -> float:
     """Seconds for the ``media`` step over batches of posts with one image each."""
     step = MediaStep(MediaOptions(fetch=FetchOptions(allow=["127.0.0.1"]), labels=labels,
-                                  ocr=ocr))
+                                  ocr=ocr, ocr_langs=LANGS))
     posts = [Post(id=f"bench:{n}", source="bench", created_at=T0 + timedelta(seconds=n),
                   author=AuthorRef(id="bench:a"), media=[Media(url=url)])
              for n, url in enumerate(urls)]
