@@ -14,6 +14,9 @@ from typing import Any, Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+CHECKOUT = Path(__file__).resolve().parents[1]
+"""The source checkout (the package is installed editable by `make setup`)."""
+
 
 class Settings(BaseSettings):
     """Every knob of the service, with defaults that make the embedded mode work."""
@@ -68,8 +71,9 @@ class Settings(BaseSettings):
                                         "crawls that are due.")
     follower_sample: int = Field(200, ge=0, le=10_000, description="Followers per author "
                                  "collected in author mode (profiles and recent posts).")
-    models_dir: Path = Field(Path("models"), description="Where the setup step builds the offline "
-                             "models (`sensing models build`).")
+    models_dir: Path = Field(CHECKOUT / "models", description="Where `sensing models build` "
+                             "writes the offline models: by default the checkout's models/, "
+                             "so that every command finds them whatever its working directory.")
     encoder_model: str | None = Field(None, description="Multilingual sentence encoder, a "
                                       "Hugging Face directory or name (relevance, aspects); "
                                       "defaults to MODELS_DIR/multilingual-e5-small.")
