@@ -90,8 +90,9 @@ def test_summary_only_items_get_the_article_text_without_the_page_chrome(
     assert shootout["full_text"] is True
     assert not any(chrome in shootout["raw_text"] for chrome in
                    ("Advertisement", "Newsletter", "Share", "Related", "All rights reserved"))
+    # the enclosure is the og:image, once
     assert shootout["media"] == [{"url": f"{server.base_url}/media/sunset-sample.png",
-                                  "type": "image", "labels": [], "logos": []}]  # enclosure = og:image, once
+                                  "type": "image", "labels": [], "logos": []}]
     # the Spanish site keeps its body in [itemprop=articleBody], the French one in <main>
     spanish = by_title(out)["Cuánto dura la batería del Nova Lumina X2"]
     assert spanish["raw_text"].endswith("la batería baja mucho más rápido.")
