@@ -47,6 +47,14 @@ def test_crawl_then_analyze_files(tmp_path: Path) -> None:
     assert len(posts) == len(lines)
     assert all(p["sentiment"] and p["pipeline"]["steps"] for p in posts)
     assert {p["lang"] for p in posts} >= {"ko", "en"}
+    # every step ran on every post, models included, whatever the working directory
+    default_steps = {"clean", "hashtags", "langid", "dedupe", "spam", "relevance", "sentiment",
+                     "aspects", "entities", "media"}
+    assert all(set(p["pipeline"]["steps"]) == default_steps for p in posts)
+    assert all(p["keywords"] for p in posts if p["duplicate_of"] is None)
+    assert any(p["aspects"] for p in posts) and any(p["duplicate_of"] for p in posts)
+    # the sample server is gone: its images are refused with a reason, never lost
+    assert all(m["error"] for p in posts for m in p["media"])
 
 
 def test_analyze_reports_bad_lines_and_keeps_the_rest(tmp_path: Path) -> None:
