@@ -68,6 +68,9 @@ class BatchContext:
     problems: list[str] = field(default_factory=list)
     failed: dict[str, set[str]] = field(default_factory=dict, repr=False)
     """post id -> names of the steps that failed on it (kept out of ``post.pipeline``)."""
+    encodings: dict[tuple[str, bool], dict[str, Any]] = field(default_factory=dict, repr=False)
+    """(model, int8) -> text -> its token states: one encoder pass per text, shared by the
+    batch's steps (:mod:`nlp.encoding`)."""
 
     @property
     def languages(self) -> list[str]:

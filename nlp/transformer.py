@@ -26,11 +26,14 @@ Why it is shaped this way:
 
 from __future__ import annotations
 
+import copy
 import threading
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import torch
@@ -90,33 +93,102 @@ class TransformerModel:
                              f"(architectures {self.model.config.architectures}); classify "
                              f"needs a *ForSequenceClassification model")
         labels = self.labels
-        probabilities = self._run(texts, self._class_probabilities, len(labels))
+        probabilities = np.zeros((len(texts), len(labels)), dtype=np.float32)
+        if texts:
+            ids = self._token_ids(texts)
+            for chosen, input_ids, mask in self._batches(ids):
+                logits = self.model(input_ids=input_ids, attention_mask=mask).logits
+                probabilities[chosen] = torch.softmax(logits.float(), dim=-1).numpy()
         return [dict(zip(labels, row.tolist(), strict=True)) for row in probabilities]
 
     def embed(self, texts: list[str], prefix: str = "query: ") -> np.ndarray:
-        """(n, dim) float32 sentence vectors: the last hidden states averaged over the real
-        tokens (the attention mask), L2-normalised, so a dot product is a cosine similarity.
-        ``prefix`` follows e5's convention ("query: " for short texts compared with each
-        other, "passage: " for documents); pass "" for a model trained without one."""
-        return self._run([prefix + text for text in texts], self._mean_pooled,
-                         self.model.config.hidden_size)
+        """(n, dim) float32 sentence vectors (:meth:`TokenStates.vector`), so a dot product is
+        a cosine similarity. ``prefix`` follows e5's convention ("query: " for short texts
+        compared with each other, "passage: " for documents); pass "" for a model trained
+        without one."""
+        states = self.token_states([prefix + text for text in texts])
+        return np.stack([s.vector() for s in states]) if states else np.zeros(
+            (0, self.model.config.hidden_size), dtype=np.float32)
 
-    def _run(self, texts: list[str], forward: Any, width: int) -> np.ndarray:
-        """Tokenise once, run length-sorted batches through ``forward``, and return its
-        rows in the input order."""
-        out = np.zeros((len(texts), width), dtype=np.float32)
-        if not texts:
-            return out
+    @cached_property
+    def pooling_layer(self) -> torch.nn.Module | None:
+        """The classifier's last encoder layer when it is a fixed *mean-pooling* layer (query
+        and key weights zero, so every token attends to every other equally), else None.
+
+        The offline sentiment model is built that way (:mod:`nlp.train.sentiment`): e5's
+        twelve layers, then this layer writing the mean of their output into ``[CLS]`` for the
+        head. Its output then depends on the token states only through their mean, and the
+        states below it are e5's own, the ones relevance compares: one encoder pass per post
+        serves both (:meth:`classify_means`, :mod:`nlp.encoding`)."""
+        if not self.is_classifier:
+            return None
+        layers = getattr(getattr(self.model.base_model, "encoder", None), "layer", None)
+        attention = getattr(layers[-1], "attention", None) if layers else None
+        query = getattr(getattr(attention, "self", None), "query", None)
+        key = getattr(getattr(attention, "self", None), "key", None)
+        if query is None or key is None or query.weight.any() or key.weight.any():
+            return None
+        return layers[-1]
+
+    @cached_property
+    def _trunk(self) -> torch.nn.Module:
+        """The encoder whose last hidden states :meth:`token_states` returns: the bare
+        encoder, or the classifier's base model without its mean-pooling layer (a shallow
+        copy sharing every weight, so nothing is loaded twice)."""
+        base = self.model.base_model if self.is_classifier else self.model
+        if self.pooling_layer is None:
+            return base
+        trunk = copy.copy(base)
+        trunk._modules = dict(base._modules)
+        trunk.encoder = copy.copy(base.encoder)
+        trunk.encoder._modules = dict(base.encoder._modules)
+        trunk.encoder.layer = torch.nn.ModuleList(list(base.encoder.layer)[:-1])
+        return trunk
+
+    def token_states(self, texts: list[str]) -> list[TokenStates]:
+        """Per text, the last hidden state of every token (for a mean-pooling classifier: the
+        states its pooling layer averages)."""
+        ids = self._token_ids(texts) if texts else []
+        found: list[TokenStates | None] = [None] * len(ids)
+        for chosen, input_ids, mask in self._batches(ids):
+            hidden = self._trunk(input_ids=input_ids, attention_mask=mask).last_hidden_state
+            for row, i in enumerate(chosen):
+                found[i] = TokenStates(hidden[row, :len(ids[i])].float().numpy().copy())
+        return cast(list[TokenStates], found)
+
+    def classify_means(self, means: np.ndarray, firsts: np.ndarray) -> np.ndarray:
+        """(n, labels) class probabilities from pooled token states, for a classifier with a
+        :attr:`pooling_layer`: ``means`` are the texts' average token states, ``firsts`` their
+        ``[CLS]`` states, which the pooling layer adds as its residual. This is the model's own
+        computation after its attention, which for a uniform attention reduces to the value
+        projection of the mean."""
+        layer = self.pooling_layer
+        if layer is None:
+            raise ValueError(f"{self.source} does not pool by a fixed mean layer; classify "
+                             f"the texts instead")
+        with torch.inference_mode():
+            mean, first = torch.from_numpy(means), torch.from_numpy(firsts)
+            attended = layer.attention.output(layer.attention.self.value(mean), first)
+            pooled_state = layer.output(layer.intermediate(attended), attended)
+            pooled = self.model.base_model.pooler(pooled_state.unsqueeze(1))
+            logits = self.model.classifier(pooled)
+            return torch.softmax(logits.float(), dim=-1).numpy()
+
+    def _token_ids(self, texts: list[str]) -> list[list[int]]:
+        """Token ids of the texts, each cut first to what truncation could keep."""
         cap = self.max_length * CHARS_PER_TOKEN_CAP
-        ids = self.tokenizer([text[:cap] for text in texts], truncation=True,
-                             max_length=self.max_length)["input_ids"]
+        return self.tokenizer([text[:cap] for text in texts], truncation=True,
+                              max_length=self.max_length)["input_ids"]
+
+    def _batches(self, ids: list[list[int]]
+                 ) -> Iterator[tuple[list[int], torch.Tensor, torch.Tensor]]:
+        """Batches of texts of similar length (their indices, padded ids and attention mask),
+        run under ``torch.inference_mode``."""
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
         with torch.inference_mode():
             for start in range(0, len(order), self.batch_size):
                 chosen = order[start:start + self.batch_size]
-                input_ids, mask = self._padded([ids[i] for i in chosen])
-                out[chosen] = forward(input_ids, mask).float().numpy()
-        return out
+                yield chosen, *self._padded([ids[i] for i in chosen])
 
     def _padded(self, batch: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
         """Right-padded ids and the attention mask marking the real tokens."""
@@ -129,16 +201,26 @@ class TransformerModel:
             mask[row, :len(ids)] = 1
         return input_ids, mask
 
-    def _class_probabilities(self, input_ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        logits = self.model(input_ids=input_ids, attention_mask=mask).logits
-        return torch.softmax(logits.float(), dim=-1)
 
-    def _mean_pooled(self, input_ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        encoder = self.model.base_model if self.is_classifier else self.model
-        hidden = encoder(input_ids=input_ids, attention_mask=mask).last_hidden_state.float()
-        weights = mask.unsqueeze(-1).to(hidden.dtype)
-        pooled = (hidden * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1.0)
-        return torch.nn.functional.normalize(pooled, p=2, dim=-1)
+@dataclass(frozen=True)
+class TokenStates:
+    """One text as an encoder read it: a state per token, special tokens included."""
+
+    states: np.ndarray
+
+    @property
+    def first(self) -> np.ndarray:
+        """The first token's state (``[CLS]``/``<s>``)."""
+        return self.states[0]
+
+    def mean(self) -> np.ndarray:
+        """The average of every token's state, special tokens included, as e5 pools."""
+        return self.states.mean(axis=0)
+
+    def vector(self) -> np.ndarray:
+        """e5's sentence vector: the mean, L2-normalised."""
+        mean = self.mean()
+        return mean / max(float(np.linalg.norm(mean)), 1e-12)
 
 
 def load_model(path_or_name: str, *, threads: int = 0, int8: bool = False) -> TransformerModel:

@@ -2,9 +2,11 @@
 
 The model is any Hugging Face sequence-classification directory or cached name (default:
 the settings' ``sentiment_path``, the offline ``sentiment-e5-small`` that ``sensing models
-build`` trains), run by :mod:`nlp.transformer` once per batch. Users with a model hub point
-``SENSING_SENTIMENT_MODEL`` (or the step's ``model`` option) at a stronger model; nothing
-else changes, because any model's labels are mapped to ours (:func:`label_valences`):
+build`` trains), run by :mod:`nlp.transformer` once per batch; the offline model reads the
+encoder pass ``relevance`` already made of the batch (:mod:`nlp.encoding`). Users with a
+model hub point ``SENSING_SENTIMENT_MODEL`` (or the step's ``model`` option) at a stronger
+model; nothing else changes, because any model's labels are mapped to ours
+(:func:`label_valences`):
 
 * **names**: ``positive``/``neutral``/``negative`` or ``pos``/``neu``/``neg`` (any case);
   a model without a neutral class (positive/negative only) simply never says neutral;
@@ -35,11 +37,13 @@ import dataclasses
 import hashlib
 import math
 import re
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from nlp.encoding import batch_states
 from nlp.pipeline import BatchContext, Step, register
 from nlp.steps.sentiment_lexicon import emoji_valences, normalise, vader
 from nlp.transformer import BATCH_SIZE, TransformerModel, load_model
@@ -137,23 +141,41 @@ class SentimentScorer:
     model: TransformerModel
     emoji_weight: float = EMOJI_WEIGHT
 
-    @property
+    @cached_property
     def name(self) -> str:
         return model_name(self.model.source, self.model.int8)
 
-    def score(self, texts: list[str]) -> list[Sentiment]:
-        """One Sentiment per text, in order; empty texts are 'not measured'."""
-        valences = label_valences(self.model.labels)
-        name = self.name
+    @cached_property
+    def valences(self) -> list[tuple[SentimentLabel, float]]:
+        return label_valences(self.model.labels)
+
+    def score(self, texts: list[str], ctx: BatchContext | None = None) -> list[Sentiment]:
+        """One Sentiment per text, in order; empty texts are 'not measured'. With ``ctx``, a
+        model that pools by a fixed mean layer reads the batch's shared encoder pass
+        (:mod:`nlp.encoding`) and adds its own to it."""
         measured = [i for i, text in enumerate(texts) if text.strip()]
         results = [Sentiment(label="neutral", score=0.0, model="none:empty-text")
                    for _ in texts]
-        probabilities = self.model.classify([texts[i] for i in measured])
-        for i, probs in zip(measured, probabilities, strict=True):
-            tilt = self.emoji_weight * expressive_valence(texts[i]) if self.emoji_weight else 0.0
-            label, score = reading(list(probs.values()), valences, tilt)
-            results[i] = Sentiment(label=label, score=score, model=name)
+        chosen = [texts[i] for i in measured]
+        if not chosen:
+            return results
+        if self.model.pooling_layer is None:
+            rows = [list(p.values()) for p in self.model.classify(chosen)]
+        else:
+            states = (batch_states(ctx, self.model, chosen) if ctx is not None
+                      else self.model.token_states(chosen))
+            rows = self.model.classify_means(np.stack([s.mean() for s in states]),
+                                             np.stack([s.first for s in states])).tolist()
+        for i, row in zip(measured, rows, strict=True):
+            results[i] = self.reading(row, texts[i])
         return results
+
+    def reading(self, probabilities: list[float], text: str) -> Sentiment:
+        """Our Sentiment from the model's probabilities (label order) for ``text``, tilted by
+        the text's emoji and emoticons."""
+        tilt = self.emoji_weight * expressive_valence(text) if self.emoji_weight else 0.0
+        label, score = reading(probabilities, self.valences, tilt)
+        return Sentiment(label=label, score=score, model=self.name)
 
 
 @lru_cache(maxsize=8)
@@ -209,7 +231,7 @@ class ModelSentiment(Step):
                       o.batch_size, o.emoji_weight)
 
     def __call__(self, posts: list[Post], ctx: BatchContext) -> list[Post]:
-        sentiments = self.scorer().score([post.text for post in posts])
+        sentiments = self.scorer().score([post.text for post in posts], ctx)
         for post, sentiment in zip(posts, sentiments, strict=True):
             self.apply(post, {"sentiment": sentiment})
         return posts

@@ -9,10 +9,13 @@ from datetime import datetime
 
 import pytest
 
+from nlp.encoding import reading_model
 from nlp.eval.relevance import CAMPAIGNS, evaluate
 from nlp.pipeline import BatchContext, build_pipeline
-from nlp.steps.relevance import mentions
-from tests.nlp.conftest import post
+from nlp.steps.relevance import CENTER, mentions, profile_text
+from sensing.config import Settings
+from sensing.schemas import Campaign
+from tests.nlp.conftest import LAUNCH, post
 
 PIPELINE = build_pipeline([{"step": "clean"}, {"step": "relevance"}])
 AURORA = CAMPAIGNS["aurora"].model_copy(update={"negative_keywords": []})
@@ -83,3 +86,36 @@ def test_a_campaign_without_description_uses_its_name_and_query() -> None:
     bike, singer = relevance("Rode the Mercury e-bike to work, great motor and range",
                              "Freddie Mercury's voice still gives me chills", campaign=bare)
     assert bike > singer
+
+
+GALAXY = Campaign(id="galaxy", name="Galaxy S30 launch", launch_at=LAUNCH,
+                  query='galaxy OR "galaxy s30"',
+                  description="Samsung's Galaxy S30 smartphone: camera, battery, display, price.")
+GALAXY_PHONE = [
+    "Galaxy S30 camera is insane in low light", "just preordered the galaxy s30, battery better "
+    "be good", "갤럭시 S30 화면 진짜 밝다", "ギャラクシーS30の価格高すぎ",
+    "El Galaxy S30 tiene la mejor pantalla", "Le Galaxy S30 chauffe un peu en jeu",
+    "Das Galaxy S30 ist zu teuer", "O Galaxy S30 tira fotos lindas",
+    "my old galaxy phone finally died, upgrading", "Galaxy S30 vs iPhone, which one?"]
+OTHER_GALAXIES = [
+    "The Andromeda galaxy is 2.5 million light years away",
+    "Guardians of the Galaxy is my comfort movie", "은하 galaxy 사진 찍었어요 밤하늘 최고",
+    "銀河 galaxy の写真、天の川がきれい", "La galaxia espiral M51 vista con mi telescopio",
+    "Galaxy, le nouveau parfum, sent la vanille", "Die Milchstraße ist unsere Galaxie",
+    "Galaxy chocolate bar is the best snack", "LA Galaxy won the match tonight",
+    "a galaxy of stars at the premiere last night"]
+
+
+def test_the_calibration_point_sits_between_a_product_and_its_other_senses() -> None:
+    """How ``center`` was chosen, away from the evaluation set: the midpoint of the mean
+    similarity of posts about a Galaxy phone and posts about other galaxies."""
+    model = reading_model(Settings().encoder_path, Settings())
+    profile = model.embed([profile_text(GALAXY)], prefix="")[0]
+
+    def mean_similarity(texts: list[str]) -> float:
+        return float((model.embed(texts, prefix="") @ profile).mean())
+
+    phone, other = mean_similarity(GALAXY_PHONE), mean_similarity(OTHER_GALAXIES)
+    assert abs(CENTER - (phone + other) / 2) < 0.005
+    assert relevance(*GALAXY_PHONE[:2], *OTHER_GALAXIES[:2], campaign=GALAXY) == pytest.approx(
+        [1, 1, 0, 0], abs=0.3)

@@ -136,3 +136,24 @@ def test_a_directory_without_a_model_is_reported_as_missing(tmp_path: Path) -> N
     (tmp_path / "config.json").write_text("{}")
     with pytest.raises(ModelNotFound, match="without a loadable model"):
         load_model(str(tmp_path))
+
+
+def test_the_sentiment_model_reads_its_mean_from_shared_token_states(
+        encoder: TransformerModel, classifier: TransformerModel) -> None:
+    """The offline classifier ends in a fixed mean-pooling layer, so its probabilities follow
+    from its token states' mean, and those states are e5's own: what lets relevance and
+    sentiment share one encoder pass (nlp.encoding)."""
+    assert classifier.pooling_layer is not None and encoder.pooling_layer is None
+    states = classifier.token_states(TEXTS)
+    pooled = classifier.classify_means(np.stack([s.mean() for s in states]),
+                                       np.stack([s.first for s in states]))
+    direct = np.array([list(p.values()) for p in classifier.classify(TEXTS)])
+    np.testing.assert_allclose(pooled, direct, atol=1e-5)
+    np.testing.assert_allclose(np.stack([s.vector() for s in states]),
+                               encoder.embed(TEXTS, prefix=""), atol=1e-5)
+
+
+def test_only_a_mean_pooling_classifier_classifies_from_means(
+        encoder: TransformerModel) -> None:
+    with pytest.raises(ValueError, match="does not pool by a fixed mean layer"):
+        encoder.classify_means(np.zeros((1, 384), np.float32), np.zeros((1, 384), np.float32))
