@@ -6,7 +6,7 @@ from celery import Celery
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from api import campaigns, health, keywords, posts
+from api import aspects, campaigns, health, keywords, posts
 from sensing import __version__
 from sensing.config import Settings
 from sensing.query import QuerySyntaxError
@@ -37,4 +37,5 @@ def create_app(settings: Settings, *, store: Store | None = None,
     app.include_router(campaigns.router)
     app.include_router(posts.router)
     app.include_router(keywords.router)
+    app.include_router(aspects.router)
     return app

@@ -26,6 +26,23 @@ the standard error makes z comparable across frequent and rare terms: unlike a p
 frequency ratio (which ranks one-off words first) or a raw difference (which ranks "the"
 first). Terms seen in fewer than ``min_count`` relevant posts and terms the campaign query
 already finds are left out.
+
+**Aspect suggestions** (issue 4: the campaign's product aspects are "extendable by the
+discovered keywords"). A term extends aspect *a* when the relevant posts use it inside the
+clauses the ``aspects`` step tied to *a* (each ``post.aspects[].evidence``): clause-level
+co-occurrence, counted once per post and aspect. "bokeh" sitting in "the camera's bokeh is
+dreamy" again and again is a camera word, even in a post that never says "camera". The
+term's *leading* aspect (most such posts) is suggested when all three hold:
+
+* at least :data:`MIN_ASPECT_POSTS` posts (fewer is an anecdote);
+* a share of at least :data:`MIN_ASPECT_SHARE` of the term's aspect-clause occurrences (it
+  clearly belongs to one aspect: "amazing" or "the phone" turn up in every aspect's clauses);
+* a coverage of at least :data:`MIN_ASPECT_COVERAGE` of the relevant posts using the term (a
+  word of the whole conversation, such as the product's name, lands in some camera clauses
+  by sheer frequency);
+
+and the aspect lexicon does not already name the term (:func:`known_aspects`): adding it
+would change nothing.
 """
 
 from __future__ import annotations
@@ -37,18 +54,19 @@ import runpy
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from nlp import english_words
+from nlp.aspects import Lexicon
 from nlp.steps.spam import SpamOptions
 from nlp.text import HASHTAG, MENTION, URL
 from sensing.query import Node, QuerySyntaxError, matches, parse_query, positive_words
 from sensing.schemas import Campaign, Post
-from sensing.textsearch import normalise, search_tokens
+from sensing.textsearch import normalise, search_text, search_tokens
 
 Kind = Literal["hashtag", "keyword"]
 Term = tuple[Kind, str]
@@ -63,6 +81,15 @@ a term's background rate is mostly noise."""
 MAX_SUGGESTED = 5
 """Terms added to the suggested query at most: a marketer reviews an expansion, and every
 OR widens the crawl."""
+MIN_ASPECT_POSTS = 3
+"""Relevant posts in which a term must sit inside an aspect's evidence clause before it is
+suggested for that aspect."""
+MIN_ASPECT_SHARE = 2 / 3
+"""The leading aspect's share of a term's aspect-clause occurrences from which it is
+suggested: twice as many as every other aspect's together."""
+MIN_ASPECT_COVERAGE = 0.2
+"""The share of the relevant posts using a term in which it sits in the leading aspect's
+clause, from which it is suggested: one in five."""
 
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 # Scripts written without spaces: their words are not in the spelling; only Katakana runs
@@ -141,13 +168,89 @@ class TermCounts:
     posts: int = 0
     terms: Counter[Term] = field(default_factory=Counter)
 
-    def add(self, post: Post) -> None:
+    def add(self, post: Post) -> set[Term]:
+        """Count ``post``; returns its terms."""
+        terms = post_terms(post)
         self.posts += 1
-        self.terms.update(post_terms(post))
+        self.terms.update(terms)
+        return terms
 
     @property
     def total(self) -> int:
         return sum(self.terms.values())
+
+
+class AspectEvidence(BaseModel):
+    """How often a term sits inside one aspect's evidence clauses."""
+
+    aspect: str
+    posts: int = Field(description="Relevant posts using the term inside the evidence clause "
+                       "of this aspect.")
+    share: float = Field(description="posts / the term's posts in any aspect's evidence "
+                         "clause (a post counting once per aspect), rounded to 3 places.")
+
+
+@dataclass
+class AspectCooccurrence:
+    """Per (term, aspect), the relevant posts using the term inside the aspect's evidence
+    clause; only the aspects of the campaign's lexicon count."""
+
+    aspects: frozenset[str]
+    posts: dict[Term, Counter[str]] = field(default_factory=dict)
+    """term -> aspect -> posts."""
+
+    def add(self, post: Post, terms: set[Term]) -> None:
+        for aspect in {a.aspect: a for a in post.aspects if a.aspect in self.aspects}.values():
+            clause = f" {search_text(aspect.evidence)} "
+            for term in (t for t in terms if _occurs(t, clause, post.hashtag_words)):
+                self.posts.setdefault(term, Counter())[aspect.aspect] += 1
+
+    def leading(self, term: Term) -> AspectEvidence | None:
+        """The aspect in whose clauses ``term`` sits most often (ties: by name)."""
+        counts = self.posts.get(term)
+        if not counts:
+            return None
+        aspect = min(counts, key=lambda a: (-counts[a], a))
+        return AspectEvidence(aspect=aspect, posts=counts[aspect],
+                              share=round(counts[aspect] / sum(counts.values()), 3))
+
+
+def _occurs(term: Term, clause: str, hashtag_words: dict[str, list[str]]) -> bool:
+    """``term`` is in ``clause`` (space-padded search text) as whole tokens; a compound
+    hashtag also as its words ("#NightShot" or "night shot")."""
+    kind, text = term
+    padded = _padded_tokens(text)
+    if padded and padded in clause:
+        return True
+    words = hashtag_words.get(text) if kind == "hashtag" else None
+    return bool(words) and _padded_tokens(" ".join(words)) in clause
+
+
+@lru_cache(maxsize=65_536)
+def _padded_tokens(text: str) -> str:
+    """`` {search text} `` (empty when ``text`` has no token): ready for a whole-token
+    substring test. Cached: the same terms are looked up in the clauses of post after post."""
+    tokens = search_text(text)
+    return f" {tokens} " if tokens else ""
+
+
+def known_aspects(term: str, tag_words: list[str], lexicon: Lexicon) -> list[str]:
+    """The aspects whose terms (in any of the lexicon's languages) already name ``term`` or
+    the words of its hashtag."""
+    forms = [term, " ".join(tag_words)] if tag_words else [term]
+    return sorted({m.aspect for form in forms for m in lexicon.mentions(form, "und")})
+
+
+def suggested_aspect(count: int, evidence: AspectEvidence | None,
+                     known: list[str]) -> str | None:
+    """The aspect a term used by ``count`` relevant posts extends, by the rules of the
+    module doc; None when no aspect clearly claims it or the lexicon already knows it."""
+    if evidence is None or known:
+        return None
+    if (evidence.posts >= MIN_ASPECT_POSTS and evidence.share >= MIN_ASPECT_SHARE
+            and evidence.posts >= MIN_ASPECT_COVERAGE * count):
+        return evidence.aspect
+    return None
 
 
 class RelatedTerm(BaseModel):
@@ -159,6 +262,19 @@ class RelatedTerm(BaseModel):
     z: float = Field(description="Log-odds ratio z-score (informative Dirichlet prior): how "
                      "far above the background the term's rate is, in standard errors.")
     words: list[str] = Field(default_factory=list, description="A compound hashtag's words.")
+    aspect: str | None = Field(None, description="The campaign aspect the term is suggested "
+                               "to extend (add it with POST /campaigns/{id}/aspects/terms): "
+                               f"used in at least {MIN_ASPECT_POSTS} relevant posts inside "
+                               "that aspect's evidence clauses, with a share of at least "
+                               f"{MIN_ASPECT_SHARE:.2f} of its aspect-clause uses and in at "
+                               f"least {MIN_ASPECT_COVERAGE:.0%} of its relevant posts, and "
+                               "not already a term of any aspect. None otherwise.")
+    aspect_evidence: AspectEvidence | None = Field(None, description="The term's leading "
+                                                   "aspect by clause co-occurrence, whether "
+                                                   "suggested or not; None when it never "
+                                                   "sits in an aspect's evidence clause.")
+    known_aspects: list[str] = Field(default_factory=list, description="Aspects whose terms "
+                                     "already name this one (so it is not suggested).")
 
 
 class QueryExpansion(BaseModel):
@@ -208,10 +324,12 @@ def discover(campaign: Campaign, campaign_posts: Iterable[Post], other_posts: It
     ``alpha0`` is the prior's weight in terms; by default the pooled number of terms, so
     the prior counts as much as the data."""
     fg, bg = TermCounts(), TermCounts()
+    lexicon = Lexicon.for_campaign(campaign.aspects)
+    in_clauses = AspectCooccurrence(frozenset(lexicon.aspects))
     words: dict[str, list[str]] = {}
     for post in campaign_posts:
         if in_reports(post, campaign):
-            fg.add(post)
+            in_clauses.add(post, fg.add(post))
             words.update(post.hashtag_words)
         elif post.duplicate_of is None:
             bg.add(post)
@@ -238,6 +356,11 @@ def discover(campaign: Campaign, campaign_posts: Iterable[Post], other_posts: It
                                      words=tag_words))
     found.sort(key=lambda t: (-t.z, -t.count, t.term, t.kind))
     found = found[:limit]
+    for related in found:
+        related.aspect_evidence = in_clauses.leading((related.kind, related.term))
+        related.known_aspects = known_aspects(related.term, related.words, lexicon)
+        related.aspect = suggested_aspect(related.count, related.aspect_evidence,
+                                          related.known_aspects)
     return RelatedKeywords(campaign_id=campaign.id, relevant_posts=fg.posts,
                            background_posts=bg.posts, builtin_background=pseudo_posts > 0,
                            terms=found, expansion=expand(campaign.query, found))

@@ -17,6 +17,7 @@ from sensing.config import Settings
 from sensing.schemas import Author, utcnow
 from sensing.store import Store, open_store
 from workers.analysis import analyze_and_index
+from workers.reanalysis import reanalyze, rerun_pipeline
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,23 @@ def analyze_batch(self, records: list[Any], campaign_id: str | None = None) -> d
     log.info("batch of %d for %s: %d indexed, %d rejected, %d duplicates", summary["received"],
              campaign_id, summary["indexed"], summary["rejected"], summary["duplicates"])
     return summary
+
+
+@shared_task(name="sensing.reanalyze_campaign", bind=True, autoretry_for=TRANSIENT_ERRORS,
+             retry_backoff=True, retry_backoff_max=120, max_retries=8)
+def reanalyze_campaign(self, campaign_id: str, steps: list[str] | None = None
+                       ) -> dict[str, Any]:
+    """Re-run ``steps`` (default: aspects) over the campaign's stored posts, after the
+    campaign changed what they read (its aspect terms); see :mod:`workers.reanalysis`.
+    Idempotent: a retry or a second queueing repeats the work and changes nothing more."""
+    _, store, pipeline = runtime(self.app)
+    campaign = store.get_campaign(campaign_id)
+    if campaign is None:
+        raise ValueError(f"no campaign {campaign_id!r}")
+    result = reanalyze(store, campaign, rerun_pipeline(pipeline, steps or ["aspects"]))
+    for problem in result.problems[:50]:
+        log.warning("re-analysis problem %s", problem)
+    return result.summary()
 
 
 @shared_task(name="sensing.crawl_campaign", bind=True)

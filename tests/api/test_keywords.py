@@ -36,7 +36,8 @@ def test_related_keywords_rank_the_campaigns_own_terms_and_expand_its_query(
     body = response.json()
     assert (body["relevant_posts"], body["background_posts"]) == (20, 75)
     top = body["terms"][0]
-    assert set(top) == {"term", "kind", "count", "background_count", "z", "words"}
+    assert set(top) == {"term", "kind", "count", "background_count", "z", "words", "aspect",
+                        "aspect_evidence", "known_aspects"}
     assert {t["term"] for t in body["terms"][:2]} == {"periscope camera", "lunch"}
     assert "battery" not in {t["term"] for t in body["terms"]}  # the other campaign's too
     tag = next(t for t in body["terms"] if t["term"] == "nightshot")

@@ -8,7 +8,9 @@ import pytest
 from crawlers.samples.build_corpus import COLLISIONS
 from nlp.pipeline import BatchContext, build_pipeline
 from nlp.related_keywords import (
+    AspectEvidence,
     RelatedKeywords,
+    RelatedTerm,
     discover,
     in_reports,
     log_odds_z,
@@ -16,7 +18,7 @@ from nlp.related_keywords import (
     text_terms,
 )
 from sensing.query import parse_query
-from sensing.schemas import Campaign, Post
+from sensing.schemas import AspectSentiment, AspectSpec, Campaign, Post
 from tests.nlp.conftest import LAUNCH, post
 from tests.nlp.test_spam import mastodon_sample
 
@@ -199,3 +201,77 @@ def test_on_the_sample_corpus_the_suggestions_name_the_product_and_its_aspects()
     tag = next(t for t in found.terms if t.term == "luminax2")
     assert tag.kind == "hashtag" and tag.words == ["lumina", "x2"]
     assert '"lumina x2"' in found.expansion.terms
+
+
+# --- aspect suggestions ---------------------------------------------------------------------
+
+def about(n: int, text: str, *aspects: str, tags: tuple[str, ...] = ()) -> Post:
+    """A relevant post as the aspects step leaves it: each aspect's evidence is the text."""
+    p = analysed(n, text, tags=tags)
+    p.aspects = [AspectSentiment(aspect=a, sentiment="positive", evidence=text) for a in aspects]
+    return p
+
+
+def suggestions(posts: list[Post], campaign: Campaign = CAMPAIGN) -> dict[str, RelatedTerm]:
+    found = discover(campaign, posts, other_campaign(), min_count=2, limit=200)
+    return {t.term: t for t in found.terms}
+
+
+def test_a_term_used_inside_one_aspects_clauses_is_suggested_for_that_aspect() -> None:
+    """Six posts praise the camera's bokeh; two say "bokeh" without naming the camera (no
+    aspect clause there): bokeh extends camera."""
+    posts = [about(n, "nova lumina portrait camera bokeh is dreamy", "camera") for n in range(6)]
+    posts += [analysed(10 + n, "nova lumina bokeh shots are dreamy") for n in range(2)]
+    bokeh = suggestions(posts)["bokeh"]
+    assert bokeh.aspect == "camera" and bokeh.known_aspects == []
+    assert bokeh.aspect_evidence == AspectEvidence(aspect="camera", posts=6, share=1.0)
+    # A phrase with the camera's own name in it is already found by the lexicon.
+    camera_bokeh = suggestions(posts)["camera bokeh"]
+    assert camera_bokeh.aspect is None and camera_bokeh.known_aspects == ["camera"]
+
+
+def test_a_term_the_taxonomy_already_knows_is_not_suggested() -> None:
+    """"low light" is a built-in camera term: adding it again would change nothing."""
+    posts = [about(n, "nova lumina camera in low light is superb", "camera") for n in range(5)]
+    low_light = suggestions(posts)["low light"]
+    assert low_light.aspect is None and low_light.known_aspects == ["camera"]
+    assert low_light.aspect_evidence is not None and low_light.aspect_evidence.posts == 5
+
+
+def test_a_term_spread_over_several_aspects_is_suggested_for_none() -> None:
+    posts = [about(n, "nova lumina camera looks gorgeous", "camera") for n in range(4)]
+    posts += [about(10 + n, "nova lumina screen looks gorgeous", "display") for n in range(3)]
+    gorgeous = suggestions(posts)["gorgeous"]
+    assert gorgeous.aspect_evidence == AspectEvidence(aspect="camera", posts=4, share=0.571)
+    assert gorgeous.aspect is None  # 4/7 is below MIN_ASPECT_SHARE
+
+
+def test_an_aspect_needs_enough_posts_and_enough_of_the_terms_posts() -> None:
+    """Two camera clauses are an anecdote; three camera clauses among twenty posts that say
+    "tiktok" are the conversation's word landing there by chance."""
+    posts = [about(n, "nova lumina camera glare is annoying", "camera") for n in range(2)]
+    posts += [about(10 + n, "nova lumina camera on tiktok", "camera") for n in range(3)]
+    posts += [analysed(20 + n, "nova lumina unboxing on tiktok") for n in range(17)]
+    found = suggestions(posts)
+    assert found["glare"].aspect_evidence.posts == 2 and found["glare"].aspect is None
+    assert found["tiktok"].aspect_evidence.posts == 3 and found["tiktok"].aspect is None
+
+
+def test_a_hashtag_counts_in_a_clause_by_its_tag_or_its_words() -> None:
+    posts = [about(n, "nova lumina camera nails every #NightShot", "camera",
+                   tags=("nightshot",)) for n in range(3)]
+    posts += [about(10 + n, "nova lumina camera night shot is clean", "camera",
+                    tags=("nightshot",)) for n in range(3)]
+    for p in posts:
+        p.hashtag_words = {"nightshot": ["night", "shot"]}
+    tag = next(t for t in discover(CAMPAIGN, posts, other_campaign()).terms
+               if t.term == "nightshot" and t.kind == "hashtag")
+    assert tag.aspect == "camera" and tag.aspect_evidence.posts == 6
+
+
+def test_only_the_campaigns_own_aspects_are_suggested() -> None:
+    """Posts analysed before the campaign dropped "sound" still carry it; it is not offered."""
+    campaign = CAMPAIGN.model_copy(update={"aspects": [AspectSpec(name="camera")]})
+    posts = [about(n, "nova lumina speakers boom loudly", "sound") for n in range(5)]
+    boom = suggestions(posts, campaign)["boom"]
+    assert boom.aspect is None and boom.aspect_evidence is None
