@@ -126,7 +126,7 @@ class TransformerModel:
         attention = getattr(layers[-1], "attention", None) if layers else None
         query = getattr(getattr(attention, "self", None), "query", None)
         key = getattr(getattr(attention, "self", None), "key", None)
-        if query is None or key is None or query.weight.any() or key.weight.any():
+        if query is None or key is None or _weight(query).any() or _weight(key).any():
             return None
         return layers[-1]
 
@@ -200,6 +200,12 @@ class TransformerModel:
             input_ids[row, :len(ids)] = torch.tensor(ids, dtype=torch.long)
             mask[row, :len(ids)] = 1
         return input_ids, mask
+
+
+def _weight(linear: torch.nn.Module) -> torch.Tensor:
+    """A linear layer's weight as a float tensor; an int8 layer keeps it behind a method."""
+    weight = linear.weight() if callable(linear.weight) else linear.weight
+    return weight.dequantize() if weight.is_quantized else weight
 
 
 @dataclass(frozen=True)
