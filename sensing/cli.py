@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -29,6 +31,17 @@ app.add_typer(models_app, name="models")
 def _settings(data_dir: Path | None) -> Settings:
     settings = get_settings()
     return settings.model_copy(update={"data_dir": data_dir}) if data_dir else settings
+
+
+@contextmanager
+def _refusing(*errors: type[Exception]) -> Iterator[None]:
+    """Turn ``errors`` (bad input: a labelled set, source options, a failed analysis) into a
+    red message and exit status 2, instead of a traceback."""
+    try:
+        yield
+    except errors as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
 
 
 @app.command()
@@ -109,14 +122,10 @@ def crawl(
     except QuerySyntaxError as exc:
         err.print(f"[red]bad query:[/red]\n{exc}")
         raise typer.Exit(2) from None
-    with err.status(f"crawling {source} for {query!r} ..."):
-        try:
-            stats = run_crawl(source, query=query, campaign_id=campaign_id, base_url=base_url,
-                              out=out, limit=limit, settings=_settings(data_dir),
-                              options=_options(option or []))
-        except ValueError as exc:
-            err.print(f"[red]{exc}[/red]")
-            raise typer.Exit(2) from None
+    with err.status(f"crawling {source} for {query!r} ..."), _refusing(ValueError):
+        stats = run_crawl(source, query=query, campaign_id=campaign_id, base_url=base_url,
+                          out=out, limit=limit, settings=_settings(data_dir),
+                          options=_options(option or []))
     err.print_json(json.dumps(stats.as_dict(), default=str))
     err.print(f"posts written to [bold]{out}[/bold]")
 
@@ -230,12 +239,9 @@ def eval_sentiment(
     """Accuracy and macro-F1 per language of a sentiment step, beside the lexicon baseline."""
     from nlp.eval.sentiment import format_table, run_evaluation
 
-    try:
+    with _refusing(ValueError, RuntimeError):
         report = run_evaluation(step, set_path=set_path, vader_archive=vader_archive,
                                 data_dir=data_dir or get_settings().models_dir / "data")
-    except (ValueError, RuntimeError) as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from None
     typer.echo(report.model_dump_json(indent=2) if as_json else format_table(report))
 
 
@@ -252,11 +258,8 @@ def eval_dedupe(
     """Pairwise precision, recall and F1 of exact-only and exact + near-duplicate detection."""
     from nlp.eval.dedupe import DEFAULT_SET, DEFAULT_THRESHOLDS, evaluate, format_table
 
-    try:
+    with _refusing(ValueError):
         scores = evaluate(set_path or DEFAULT_SET, threshold or DEFAULT_THRESHOLDS)
-    except ValueError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from None
     typer.echo(format_table(scores))
 
 
@@ -272,11 +275,8 @@ def eval_spam(
     """Precision, recall and F1 of the spam step at a threshold, and the posts it gets wrong."""
     from nlp.eval.spam import DEFAULT_SET, evaluate, format_report
 
-    try:
+    with _refusing(ValueError):
         found, mistakes = evaluate(set_path or DEFAULT_SET, threshold)
-    except ValueError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from None
     typer.echo(format_report(found, mistakes))
 
 
@@ -292,11 +292,8 @@ def eval_relevance(
     """Precision, recall and F1 of relevance per language and campaign, beside keyword-only."""
     from nlp.eval.relevance import DEFAULT_SET, evaluate, format_table
 
-    try:
+    with _refusing(ValueError):
         results = evaluate(set_path or DEFAULT_SET, threshold)
-    except ValueError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from None
     typer.echo(format_table(results, threshold))
 
 
@@ -316,11 +313,8 @@ def eval_aspects(
     the baseline that gives every aspect the post's overall label."""
     from nlp.eval.aspects import DEFAULT_SET, evaluate, format_table, mistakes
 
-    try:
+    with _refusing(ValueError, RuntimeError):
         rows, outcomes = evaluate(set_path or DEFAULT_SET, sentiment_step)
-    except (ValueError, RuntimeError) as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from None
     typer.echo(format_table(rows))
     if show_mistakes:
         typer.echo("\n".join(["", *mistakes(outcomes)]))

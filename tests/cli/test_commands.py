@@ -86,6 +86,15 @@ def test_a_bad_query_is_refused_with_its_position(tmp_path: Path) -> None:
     assert "bad query" in done.stderr and "^" in done.stderr
 
 
+def test_a_malformed_labelled_set_is_refused_with_its_line(tmp_path: Path) -> None:
+    broken = tmp_path / "set.jsonl"
+    broken.write_text('{"id": "1", "text": "fine", "group": "a"}\n{"id": 2\n')
+    done = sensing("eval", "dedupe", "--set", str(broken), cwd=tmp_path)
+    assert done.returncode == 2
+    assert f"{broken}:2: not a {{id, text, group}} object" in " ".join(done.stderr.split())
+    assert "Traceback" not in done.stderr
+
+
 def test_the_demo_runs_a_campaign_end_to_end(tmp_path: Path) -> None:
     done = sensing("demo", "--no-serve", "--port", "0", "--data-dir", str(tmp_path / "demo"),
                    cwd=tmp_path, timeout=600)
