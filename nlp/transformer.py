@@ -1,9 +1,9 @@
 """One way to run any Hugging Face encoder: classify texts or embed them, fast on a CPU.
 
-Every model the analysis uses (the sentiment classifier, the multilingual e5 encoder behind
-relevance and aspects, or a stronger model a user with a model hub points the settings at)
-goes through :func:`load_model`, so batching, truncation, threads and quantisation are tuned
-in one place and behave the same for all of them.
+Every model the analysis uses (the sentiment classifier, which also reads aspect clauses, the
+multilingual e5 encoder behind relevance, or a stronger model a user with a model hub points
+the settings at) goes through :func:`load_model`, so batching, truncation, threads and
+quantisation are tuned in one place and behave the same for all of them.
 
 Why it is shaped this way:
 

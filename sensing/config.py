@@ -75,7 +75,7 @@ class Settings(BaseSettings):
                              "writes the offline models: by default the checkout's models/, "
                              "so that every command finds them whatever its working directory.")
     encoder_model: str | None = Field(None, description="Multilingual sentence encoder, a "
-                                      "Hugging Face directory or name (relevance, aspects); "
+                                      "Hugging Face directory or name (relevance); "
                                       "defaults to MODELS_DIR/multilingual-e5-small.")
     sentiment_model: str | None = Field(None, description="Any Hugging Face sequence-"
                                         "classification model by path or name; defaults to "
