@@ -54,6 +54,18 @@ CAMEL_SHAPE = re.compile(r"U{2,}(?=UL)|L?UL+|L+|U+D*|D+(?:U(?!L))?")
 MODEL_NUMBER = re.compile(r"[^\W\d_]{1,2}\d+[^\W\d_]?")
 
 
+def bare_hashtag(spelling: str) -> str:
+    """A tag as written, case kept, without its ``#`` and spaces: NFKC first, so a fullwidth
+    ``＃`` is a ``#`` before it is stripped. The ``hashtags`` step's aggregation key is this,
+    casefolded, so a tag's key and its words are read from the same characters."""
+    return unicodedata.normalize("NFKC", spelling).strip().lstrip("#").strip()
+
+
+def mixed_case(text: str) -> bool:
+    """Upper- and lowercase letters both: the writer marked the words (camelCase)."""
+    return text.lower() != text and text.upper() != text
+
+
 @lru_cache(maxsize=65_536)
 def split_hashtag(spelling: str, lang: str = "und") -> list[str]:
     """The casefolded words of one hashtag as written (``#`` optional, case kept: camelCase
@@ -61,7 +73,7 @@ def split_hashtag(spelling: str, lang: str = "und") -> list[str]:
     wordninja is trusted. A tag that is one word is returned as ``[tag]``.
 
     Cached: a campaign uses a few hundred distinct tags across thousands of posts."""
-    tag = unicodedata.normalize("NFKC", spelling).strip().lstrip("#").strip()
+    tag = bare_hashtag(spelling)
     whole = [tag.casefold()] if tag else []
     if len(tag) > MAX_CHARS or HAN_KANA.search(tag):
         return whole
@@ -79,7 +91,7 @@ def _hangul_words(run: str) -> list[str]:
 
 
 def _latin_words(run: str, max_rank: int) -> list[str]:
-    if run.lower() != run and run.upper() != run:  # mixed case: the writer marked the words
+    if mixed_case(run):
         return _camel_words(run)
     lowered = run.casefold()
     pieces = _rejoin_model_numbers(_wordninja(lowered))

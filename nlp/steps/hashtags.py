@@ -11,11 +11,11 @@ is what marks the words.
 from __future__ import annotations
 
 import itertools
-import unicodedata
 from typing import Any
 
-from nlp.hashtag_split import split_hashtag
+from nlp.hashtag_split import bare_hashtag, mixed_case, split_hashtag
 from nlp.pipeline import BatchContext, Step, register
+from nlp.steps.langid import hinted_language
 from sensing.schemas import Post
 
 MAX_SEGMENTED = 30
@@ -25,11 +25,7 @@ words are not worth the time a spam post could make the batch spend."""
 
 def normalise_hashtag(tag: str) -> str:
     """NFKC first, so a fullwidth ``＃`` is a ``#`` before it is stripped."""
-    return unicodedata.normalize("NFKC", tag).strip().lstrip("#").strip().casefold()
-
-
-def _has_case(spelling: str) -> bool:
-    return spelling.lower() != spelling and spelling.upper() != spelling
+    return bare_hashtag(tag).casefold()
 
 
 def best_spellings(raw_tags: list[str]) -> dict[str, str]:
@@ -38,7 +34,7 @@ def best_spellings(raw_tags: list[str]) -> dict[str, str]:
     spellings: dict[str, str] = {}
     for raw in raw_tags:
         tag = normalise_hashtag(raw)
-        if tag and (tag not in spellings or _has_case(raw) and not _has_case(spellings[tag])):
+        if tag and (tag not in spellings or mixed_case(raw) and not mixed_case(spellings[tag])):
             spellings[tag] = raw
     return spellings
 
@@ -46,10 +42,7 @@ def best_spellings(raw_tags: list[str]) -> dict[str, str]:
 def known_language(post: Post) -> str:
     """The post's language as far as is known here: ``langid`` runs after this step, so
     until it has, the language the platform declared (``lang_hint``), else ``und``."""
-    if post.lang != "und":
-        return post.lang
-    hint = getattr(post, "lang_hint", None)
-    return str(hint).split("-")[0].lower() if hint else "und"
+    return post.lang if post.lang != "und" else hinted_language(post) or "und"
 
 
 @register

@@ -139,10 +139,11 @@ class Langid(Step):
         for index, post in enumerate(posts):
             text = detection_text(post.text)
             decided = by_script(text, allowed)
-            letters = len(LETTER.findall(text))
             if decided is not None:
                 langs[index] = decided
-            elif letters < self.options.min_letters:
+                continue
+            letters = len(LETTER.findall(text))
+            if letters < self.options.min_letters:
                 hint = hinted_language(post)
                 langs[index] = hint if hint in allowed and letters else "und"
             else:
@@ -164,11 +165,12 @@ class Langid(Step):
         """The most likely language, if it is sure enough, clear enough and a campaign's.
         lingua's confidences sum to 1 over the candidates; the hinted language's is weighted
         by ``hint_weight`` and all are renormalised (a prior times a likelihood)."""
-        weighted = sorted(
-            ((c.language.iso_code_639_1.name.lower(),
-              c.value * (self.options.hint_weight if
-                         c.language.iso_code_639_1.name.lower() == hint else 1.0))
-             for c in confidences), key=lambda pair: pair[1], reverse=True)
+        weighted: list[tuple[str, float]] = []
+        for confidence in confidences:
+            code = confidence.language.iso_code_639_1.name.lower()
+            weight = self.options.hint_weight if code == hint else 1.0
+            weighted.append((code, confidence.value * weight))
+        weighted.sort(key=lambda pair: pair[1], reverse=True)
         total = sum(value for _, value in weighted)
         if not weighted or total <= 0:
             return "und"

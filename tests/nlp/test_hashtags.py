@@ -147,6 +147,14 @@ def test_before_langid_the_platforms_declared_language_decides_how_tags_split() 
     assert en.hashtag_words == {"novalumina": ["nova", "lumina"]}
 
 
+@pytest.mark.parametrize("hint", ["en-US", "en_US", " EN "])
+def test_the_declared_language_is_read_as_langid_reads_it(hint: str) -> None:
+    tagged_post = Post.model_validate({**post(1, "").model_dump(), "lang_hint": hint,
+                                       "hashtags": ["novalumina"]})
+    [done] = Hashtags()([tagged_post], BatchContext())
+    assert done.hashtag_words == {"novalumina": ["nova", "lumina"]}
+
+
 def test_a_stuffed_post_keeps_every_tag_but_only_its_first_are_segmented() -> None:
     p = post(1, "")
     p.hashtags = [f"bestphone{n}ever" for n in range(500)]
