@@ -43,10 +43,14 @@ LANGS = ["en"]
 T0 = datetime(2026, 10, 16, tzinfo=UTC)
 
 
+def sample_names() -> list[str]:
+    """The sample corpus's images, by name, without the HTML page that poses as one."""
+    return sorted(path.name for path in MEDIA.iterdir() if path.name != NOT_AN_IMAGE)
+
+
 def serve(latency: float) -> tuple[ThreadingHTTPServer, str]:
     """The sample images at ``/{n}/{name}``, each answer after ``latency`` seconds."""
-    files = {path.name: path.read_bytes() for path in MEDIA.iterdir()
-             if path.name != NOT_AN_IMAGE}
+    files = {name: (MEDIA / name).read_bytes() for name in sample_names()}
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -72,7 +76,7 @@ def serve(latency: float) -> tuple[ThreadingHTTPServer, str]:
 
 
 def image_urls(base: str, total: int) -> list[str]:
-    names = sorted(path.name for path in MEDIA.iterdir() if path.name != NOT_AN_IMAGE)
+    names = sample_names()
     return [f"{base}/{n}/{names[n % len(names)]}" for n in range(total)]
 
 

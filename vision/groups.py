@@ -25,7 +25,6 @@ from vision.phash import (
     DEFAULT_COLOUR_TOLERANCE,
     DEFAULT_THRESHOLD,
     HashIndex,
-    _flip_masks,
     colour_distance,
     hash_value,
 )
@@ -48,22 +47,17 @@ def media_key(post_id: str, index: int) -> str:
     return f"{post_id}#{index}"
 
 
-def _chunks(phash: str) -> list[int]:
-    value, mask = hash_value(phash), (1 << HashIndex.CHUNK_BITS) - 1
-    return [(value >> (n * HashIndex.CHUNK_BITS)) & mask for n in range(HashIndex.CHUNKS)]
-
-
 def chunk_keys(phash: str) -> list[str]:
     """The keys a store indexes an original image under: ``"{chunk}:{value:04x}"``."""
-    return [f"{n}:{chunk:04x}" for n, chunk in enumerate(_chunks(phash))]
+    return [f"{n}:{chunk:04x}" for n, chunk in enumerate(HashIndex.chunks(hash_value(phash)))]
 
 
 def probe_keys(phash: str, threshold: int = DEFAULT_THRESHOLD) -> list[str]:
     """The chunk keys to look up to find every stored image within ``threshold`` bits of
     ``phash`` (and some farther ones, which the exact check drops)."""
-    masks = _flip_masks(HashIndex.CHUNK_BITS, threshold // HashIndex.CHUNKS)
-    return [f"{n}:{chunk ^ mask:04x}" for n, chunk in enumerate(_chunks(phash))
-            for mask in masks]
+    masks = HashIndex.probes(threshold)
+    return [f"{n}:{chunk ^ mask:04x}"
+            for n, chunk in enumerate(HashIndex.chunks(hash_value(phash))) for mask in masks]
 
 
 def near_originals(images: Iterable[ImageRef], known: Iterable[ImageRef] = (), *,

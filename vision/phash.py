@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 from itertools import combinations
 
 import imagehash
@@ -72,10 +73,12 @@ def colour_distance(a: str, b: str) -> int:
     return max(abs(x - y) for x, y in zip(first, second, strict=True))
 
 
-def _flip_masks(bits: int, radius: int) -> list[int]:
-    """Every mask of ``bits`` bits with at most ``radius`` bits set, fewest first."""
-    return [sum(1 << bit for bit in chosen)
-            for count in range(radius + 1) for chosen in combinations(range(bits), count)]
+@cache
+def _flip_masks(bits: int, radius: int) -> tuple[int, ...]:
+    """Every mask of ``bits`` bits with at most ``radius`` bits set, fewest first (made once
+    per radius: every index and every probe of a batch asks for the same)."""
+    return tuple(sum(1 << bit for bit in chosen)
+                 for count in range(radius + 1) for chosen in combinations(range(bits), count))
 
 
 class HashIndex:
@@ -97,15 +100,26 @@ class HashIndex:
         if not 0 <= radius < HASH_BITS:
             raise ValueError(f"radius must be within 0..{HASH_BITS - 1} bits, got {radius}")
         self.radius = radius
-        self._probes = _flip_masks(self.CHUNK_BITS, radius // self.CHUNKS)
+        self._probes = self.probes(radius)
         self._tables: list[dict[int, list[int]]] = [{} for _ in range(self.CHUNKS)]
         self._values: list[int] = []
         self._keys: list[str] = []
 
+    @classmethod
+    def chunks(cls, value: int) -> list[int]:
+        """The hash's ``CHUNKS`` chunks, lowest bits first: chunk ``n`` is what table ``n``
+        files it under, and what a store indexes it under (:func:`vision.groups.chunk_keys`)."""
+        mask = (1 << cls.CHUNK_BITS) - 1
+        return [(value >> (n * cls.CHUNK_BITS)) & mask for n in range(cls.CHUNKS)]
+
+    @classmethod
+    def probes(cls, radius: int) -> tuple[int, ...]:
+        """The masks XORed onto each chunk of a query to reach every hash within ``radius``
+        bits (pigeonhole: ``radius // CHUNKS`` bits per chunk)."""
+        return _flip_masks(cls.CHUNK_BITS, radius // cls.CHUNKS)
+
     def _chunks(self, value: int) -> Iterator[tuple[dict[int, list[int]], int]]:
-        mask = (1 << self.CHUNK_BITS) - 1
-        for n, table in enumerate(self._tables):
-            yield table, (value >> (n * self.CHUNK_BITS)) & mask
+        return zip(self._tables, self.chunks(value), strict=True)
 
     def add(self, hex_hash: str, key: str) -> None:
         value = hash_value(hex_hash)

@@ -27,6 +27,7 @@ from PIL import Image
 from pydantic import BaseModel, ConfigDict, Field
 
 from nlp.pipeline import BatchContext, Step, register
+from nlp.text import distinct
 from sensing.config import Settings, get_settings
 from sensing.query import Phrase, Term, matches, positive_words
 from sensing.schemas import Media, Post
@@ -211,7 +212,7 @@ class MediaStep(Step):
             found.ocr_text = guarded("ocr", lambda: self.reader(image, langs))
         if self.options.logos:
             hits = guarded("logos", lambda: self.logos.detect(image)) or []
-            found.logos = list(dict.fromkeys(hit.brand for hit in hits))
+            found.logos = distinct([hit.brand for hit in hits])
         found.error = errors[0] if errors else None
         return found
 
@@ -226,26 +227,25 @@ class MediaStep(Step):
     def link_near_duplicates(self, posts: list[Post], media: dict[str, list[Media]],
                              ctx: BatchContext) -> None:
         """Point every near-copy at its original, in this batch or an earlier one."""
-        refs = [ImageRef(key=media_key(post.id, n), post_id=post.id,
-                         created_at=post.created_at, phash=entry.phash, colour=entry.colour)
-                for post in posts for n, entry in enumerate(media[post.id])
-                if entry.phash and entry.colour]
-        if not refs:
+        hashed = [(post, media_key(post.id, n), entry) for post in posts
+                  for n, entry in enumerate(media[post.id]) if entry.phash and entry.colour]
+        if not hashed:
             return
+        refs = [ImageRef(key=key, post_id=post.id, created_at=post.created_at,
+                         phash=entry.phash, colour=entry.colour) for post, key, entry in hashed]
         keys = sorted({key for ref in refs
                        for key in probe_keys(ref.phash, self.options.threshold)})
         originals = near_originals(refs, ctx.known_images(keys),
                                    threshold=self.options.threshold,
                                    colour_tolerance=self.options.colour_tolerance)
-        for ref in refs:
-            post_id, n = ref.key.rsplit("#", 1)
-            media[post_id][int(n)].duplicate_of = originals.get(ref.key)
+        for _, key, entry in hashed:
+            entry.duplicate_of = originals.get(key)
 
     def terms(self, ctx: BatchContext) -> list[str]:
         """What counts as a mention: the campaign query's words and phrases (as written,
         wildcards left out) and the configured brands."""
         words = positive_words(ctx.campaign.query) if ctx.campaign is not None else []
-        return list(dict.fromkeys([*words, *self.options.brands]))
+        return distinct([*words, *self.options.brands])
 
     @staticmethod
     def mentions(media: list[Media], terms: list[str]) -> list[str]:
@@ -254,4 +254,4 @@ class MediaStep(Step):
         found = [term for entry in media if entry.ocr_text
                  for term in mentioned(terms, entry.ocr_text)]
         found += [brand for entry in media for brand in entry.logos]
-        return list(dict.fromkeys(found))
+        return distinct(found)

@@ -108,17 +108,17 @@ COLLISIONS = [  # the brand's words in another sense: the relevance step must le
     ("ko", "루미나 페인트 신제품 색상 예쁘네요"),
 ]
 
-IMAGES = [  # (file, kind, caption)
-    ("x2-product-blue.png", "product", "Nova Lumina X2 in midnight blue"),
-    ("x2-product-silver.png", "product", "Nova Lumina X2 in silver"),
-    ("x2-night-shot.png", "photo", "Night street photo"),
-    ("x2-box.png", "product", "Unboxing"),
-    ("battery-screenshot.png", "screenshot", "Battery 38% at 12:40"),
-    ("price-tag.png", "screenshot", "Nova Lumina X2 $1,299"),
-    ("launch-stage.png", "photo", "Launch event stage"),
-    ("coffee-and-phone.png", "photo", "Coffee and the X2"),
-    ("giveaway-banner.png", "screenshot", "FREE GIVEAWAY"),
-    ("sunset-sample.png", "photo", "Sunset sample"),
+IMAGES = [  # (file, caption): the pictures are drawn by crawlers.samples.pictures
+    ("x2-product-blue.png", "Nova Lumina X2 in midnight blue"),
+    ("x2-product-silver.png", "Nova Lumina X2 in silver"),
+    ("x2-night-shot.png", "Night street photo"),
+    ("x2-box.png", "Unboxing"),
+    ("battery-screenshot.png", "Battery 38% at 12:40"),
+    ("price-tag.png", "Nova Lumina X2 $1,299"),
+    ("launch-stage.png", "Launch event stage"),
+    ("coffee-and-phone.png", "Coffee and the X2"),
+    ("giveaway-banner.png", "FREE GIVEAWAY"),
+    ("sunset-sample.png", "Sunset sample"),
 ]
 
 
@@ -192,7 +192,7 @@ class Corpus:
             "media_attachments": [{"id": str(1000 + i), "type": "image",
                                    "url": f"/media/{name}", "preview_url": f"/media/{name}",
                                    "description": caption}
-                                  for i, (name, _, caption) in enumerate(media)],
+                                  for i, (name, caption) in enumerate(media)],
             "mentions": [{"id": m["id"], "username": m["username"], "acct": m["acct"],
                           "url": m["url"]} for m in mentions],
             "tags": [{"name": t.lower(), "url": f"https://{HOST}/tags/{t.lower()}"}

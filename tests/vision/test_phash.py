@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 
 from tests.vision import images
+from vision.groups import chunk_keys, probe_keys
 from vision.phash import (
     DEFAULT_COLOUR_TOLERANCE,
     DEFAULT_THRESHOLD,
@@ -160,3 +161,17 @@ def test_hashes_of_other_sizes_are_refused(a: str, b: str):
 def test_a_threshold_outside_the_hash_is_refused():
     with pytest.raises(ValueError, match="radius"):
         group_near_duplicates({}, threshold=64)
+
+
+@pytest.mark.parametrize("radius", [0, 4, 10])
+def test_probing_a_store_finds_every_hash_the_index_finds(radius: int):
+    """A store files an original under :func:`chunk_keys` and a later batch looks it up by
+    :func:`probe_keys`: both cut the hash as the in-memory index does, so a stored hash
+    within ``radius`` bits always shares a key with the probe."""
+    rng = random.Random(radius)
+    query = rng.getrandbits(64)
+    for distance in range(radius + 1):
+        copy = query ^ sum(1 << bit for bit in rng.sample(range(64), distance))
+        stored, probe = f"{copy:016x}", f"{query:016x}"
+        assert set(chunk_keys(stored)) & set(probe_keys(probe, radius)), distance
+    assert chunk_keys("aaaabbbbccccdddd") == ["0:dddd", "1:cccc", "2:bbbb", "3:aaaa"]
