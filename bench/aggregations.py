@@ -100,9 +100,7 @@ def timed(work: Callable[[], object], runs: int) -> tuple[float, float]:
 def drop(store: Store) -> None:
     """Close the store; an Elasticsearch one loses its indices and templates too."""
     if isinstance(store, ElasticStore):
-        store.es.indices.delete(index=f"{store.prefix}-*", ignore_unavailable=True)
-        for alias in (store.posts, store.authors, store.campaigns):
-            store.es.options(ignore_status=404).indices.delete_index_template(name=alias)
+        store.drop()
     store.close()
 
 

@@ -59,9 +59,7 @@ def open_store(kind: str, near: bool, tmp: Path, es_url: str | None) -> Store | 
 def drop(store: Store | None) -> None:
     """Close the store; an Elasticsearch one loses its indices and templates too."""
     if isinstance(store, ElasticStore):
-        store.es.indices.delete(index=f"{store.prefix}-*", ignore_unavailable=True)
-        for alias in (store.posts, store.authors, store.campaigns):
-            store.es.options(ignore_status=404).indices.delete_index_template(name=alias)
+        store.drop()
     if store is not None:
         store.close()
 

@@ -205,6 +205,13 @@ class ElasticStore(Store):
             log.warning("derived fields not written for %d old posts, e.g. %s; they stay out "
                         "of the newer aggregations until analysed again", len(failed), failed[0])
 
+    def drop(self) -> None:
+        """Undo ``setup``: delete the prefix's indices and the index templates, for the
+        throw-away stores of tests and benchmarks (the posts are gone for good)."""
+        self.es.indices.delete(index=f"{self.prefix}-*", ignore_unavailable=True)
+        for alias in (self.posts, self.authors, self.campaigns):
+            self.es.options(ignore_status=404).indices.delete_index_template(name=alias)
+
     def health(self) -> dict:
         try:
             health = self.es.options(request_timeout=5).cluster.health()

@@ -200,8 +200,10 @@ class SqliteStore(Store):
             if "relevance" not in columns:
                 db.execute("ALTER TABLE posts ADD COLUMN relevance REAL")
             db.execute("UPDATE posts SET relevance = json_extract(doc, '$.relevance')")
+            for table in SIDE_TABLES:
+                db.execute(f"DELETE FROM {table}")
             for (doc,) in db.execute("SELECT doc FROM posts").fetchall():
-                self._write_side_rows(db, Post.model_validate_json(doc))
+                self._insert_side_rows(db, Post.model_validate_json(doc))
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             db.execute("COMMIT")
         except BaseException:
@@ -213,10 +215,10 @@ class SqliteStore(Store):
         for table in SIDE_TABLES:
             db.execute(f"DELETE FROM {table} WHERE post_id = ?", (post_id,))
 
-    @classmethod
-    def _write_side_rows(cls, db: sqlite3.Connection, post: Post) -> None:
-        """Replace the post's side rows by those of this version of it."""
-        cls._delete_side_rows(db, post.id)
+    @staticmethod
+    def _insert_side_rows(db: sqlite3.Connection, post: Post) -> None:
+        """Add the post's side rows. A stored post's earlier rows are deleted first
+        (``_delete_side_rows``); a new post has none, so storing it costs no deletes."""
         for table, rows in _side_rows(post).items():
             marks = ",".join("?" * len(SIDE_TABLES[table]))
             db.executemany(f"INSERT OR IGNORE INTO {table} ({','.join(SIDE_TABLES[table])}) "
@@ -311,10 +313,11 @@ class SqliteStore(Store):
                        "sentiment=?, author_id=?, duplicate_of=?, spam_score=?, "
                        "content_hash=?, relevance=? WHERE rowid=?", (*values, rowid))
             db.execute("DELETE FROM posts_fts WHERE rowid = ?", (rowid,))
+            self._delete_side_rows(db, post.id)
             result.updated += 1
         db.execute("INSERT INTO posts_fts (rowid, search_text) VALUES (?, ?)",
                    (rowid, index_text(post)))
-        self._write_side_rows(db, post)
+        self._insert_side_rows(db, post)
 
     def get_posts(self, ids: Iterable[str]) -> list[Post]:
         wanted = list(dict.fromkeys(ids))

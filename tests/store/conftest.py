@@ -42,16 +42,12 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         yield found
         found.close()
         return
-    client = request.getfixturevalue("es_client")
-    prefix = f"test-{uuid.uuid4().hex[:10]}"
-    found = ElasticStore(ES_URL, prefix=prefix)
+    request.getfixturevalue("es_client")  # Elasticsearch down: skip locally, fail under CI
+    found = ElasticStore(ES_URL, prefix=f"test-{uuid.uuid4().hex[:10]}")
     found.setup()
     yield found
+    found.drop()
     found.close()
-    client.indices.delete(index=f"{prefix}-*", ignore_unavailable=True)
-    for purpose in ("posts", "authors", "campaigns"):
-        client.options(ignore_status=404).indices.delete_index_template(
-            name=f"{prefix}-{purpose}")
 
 
 def make_post(n: int, text: str = "Nova Lumina X2 camera", *, hours: float = 0,
