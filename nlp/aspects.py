@@ -292,6 +292,9 @@ CONTRAST: dict[str, tuple[str, str]] = {
     "zh": (r"(?:但是|(?<!不)但|不过|可是|然而|只是)", ""),
 }
 """language -> (cut before these, cut after these), as patterns over the normal form."""
+ANY_CONTRAST = ("|".join(f"(?:{b})" for b, _ in CONTRAST.values()),
+                "|".join(f"(?:{a})" for _, a in CONTRAST.values() if a))
+"""The cuts of a post whose language is unknown or has no list: every language's."""
 
 CONCESSIVE_END: dict[str, re.Pattern[str]] = {
     "ko": re.compile(r"(?:인데|데|지만)[\s,.]*$"),
@@ -510,10 +513,7 @@ def clauses(text: str, lang: str, mentions: Sequence[Mention]) -> list[Clause]:
     """The clauses (see the module doc) of the sentences of ``text`` that mention an aspect,
     each with the mentions it holds. ``mentions`` are in text order."""
     form = normalise(text)
-    before, after = CONTRAST.get(lang, ("", ""))
-    if lang not in CONTRAST:
-        before = "|".join(f"(?:{b})" for b, _ in CONTRAST.values())
-        after = "|".join(f"(?:{a})" for _, a in CONTRAST.values() if a)
+    before, after = CONTRAST.get(lang, ANY_CONTRAST)
     cuts = [*(_cuts(before, form, False) if before else ()),
             *(_cuts(after, form, True) if after else ())]
     found: list[Clause] = []

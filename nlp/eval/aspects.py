@@ -33,19 +33,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from nlp.aspects import TAXONOMY
-from nlp.eval.labelled import f1, precision, read_labelled, recall
-from nlp.pipeline import BatchContext, build_pipeline
-from sensing.schemas import AuthorRef, Post, SentimentLabel
+from nlp.eval.labelled import as_post, f1, precision, read_labelled, recall, run_all
+from nlp.pipeline import build_pipeline
+from sensing.schemas import SentimentLabel
 
 DEFAULT_SET = Path(__file__).with_name("aspect_set.jsonl")
-BATCH_SIZE = 100
-_EVAL_TIME = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 class GoldAspect(BaseModel):
@@ -122,32 +119,17 @@ def load_set(path: Path = DEFAULT_SET) -> list[LabelledAspects]:
                          "{id, lang, text, aspects: [{aspect, sentiment}]} object")
 
 
-def _as_post(example: LabelledAspects) -> Post:
-    """The post as a crawler hands it over, ``lang`` set from the set so a language-ID error
-    cannot blur the aspect figures."""
-    return Post(id=f"eval:{example.id}", source="eval", created_at=_EVAL_TIME,
-                author=AuthorRef(id="eval:author"), raw_text=example.text, lang=example.lang)
-
-
 def run(examples: Sequence[LabelledAspects], sentiment_step: str = "sentiment"
         ) -> list[Outcome]:
-    """``clean``, the sentiment step and ``aspects`` over the examples, in batches. A step
-    failing on a post raises: a score over fewer posts would be a score of another set."""
+    """``clean``, the sentiment step and ``aspects`` over the examples (a step failing on a
+    post raises: see :func:`nlp.eval.labelled.run_all`)."""
     pipeline = build_pipeline([{"step": "clean"}, {"step": sentiment_step},
                                {"step": "aspects"}])
-    outcomes = []
-    for start in range(0, len(examples), BATCH_SIZE):
-        chunk = examples[start:start + BATCH_SIZE]
-        ctx = BatchContext()
-        posts = pipeline.run([_as_post(e) for e in chunk], ctx)
-        if ctx.problems:
-            raise RuntimeError(f"analysis failed on {len(ctx.problems)} posts: "
-                               f"{ctx.problems[:3]}")
-        outcomes += [Outcome(e, {g.aspect: g.sentiment for g in e.aspects},
-                             {a.aspect: a.sentiment for a in p.aspects},
-                             p.sentiment.label if p.sentiment else "neutral")
-                     for e, p in zip(chunk, posts, strict=True)]
-    return outcomes
+    posts = run_all(pipeline, [as_post(e.id, e.text, e.lang) for e in examples], "analysis")
+    return [Outcome(e, {g.aspect: g.sentiment for g in e.aspects},
+                    {a.aspect: a.sentiment for a in p.aspects},
+                    p.sentiment.label if p.sentiment else "neutral")
+            for e, p in zip(examples, posts, strict=True)]
 
 
 def score(lang: str, outcomes: Sequence[Outcome]) -> Scores:

@@ -59,14 +59,13 @@ import html
 import io
 import tarfile
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, computed_field
 
-from nlp.eval.labelled import read_labelled
-from nlp.pipeline import BatchContext, Pipeline, build_pipeline
-from sensing.schemas import AuthorRef, Post, SentimentLabel
+from nlp.eval.labelled import as_post, read_labelled, run_all
+from nlp.pipeline import Pipeline, build_pipeline
+from sensing.schemas import SentimentLabel
 
 SET_PATH = Path(__file__).with_name("sentiment_set.jsonl")
 LABELS: tuple[SentimentLabel, ...] = ("positive", "neutral", "negative")
@@ -80,8 +79,6 @@ VADER_NEUTRAL_BAND = 0.5
 """Mean ratings in (-0.5, 0.5) are neutral; >= 0.5 positive; <= -0.5 negative."""
 SPLIT_SALT = "sensing-sentiment-split-v1:"
 HELD_OUT_PERCENT = 20
-BATCH_SIZE = 100
-_EVAL_TIME = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 class LabelledPost(BaseModel):
@@ -183,13 +180,6 @@ def _scores(lang: str, truth: list[str], predicted: list[str], measured: int) ->
                   macro_f1=round(macro_f1(matrix), 4), measured=measured, confusion=matrix)
 
 
-def _as_post(example: LabelledPost) -> Post:
-    """A post as a crawler would hand it over, with ``lang`` already set from the data set, so
-    a language-identification error cannot blur the sentiment figures."""
-    return Post(id=f"eval:{example.id}", source="eval", created_at=_EVAL_TIME,
-                author=AuthorRef(id="eval:author"), raw_text=example.text, lang=example.lang)
-
-
 def evaluate(step_name: str, examples: Sequence[LabelledPost], dataset: str) -> Evaluation:
     """Run ``clean`` then the step named ``step_name`` over ``examples`` and score it.
 
@@ -197,13 +187,8 @@ def evaluate(step_name: str, examples: Sequence[LabelledPost], dataset: str) -> 
     report a number for a different set."""
     pipeline: Pipeline = build_pipeline([{"step": "clean"}, {"step": step_name}])
     step = pipeline.steps[-1]
-    posts: list[Post] = []
-    for start in range(0, len(examples), BATCH_SIZE):
-        ctx = BatchContext()
-        posts += pipeline.run([_as_post(e) for e in examples[start:start + BATCH_SIZE]], ctx)
-        if ctx.problems:
-            raise RuntimeError(f"step {step_name!r} failed on {len(ctx.problems)} posts of "
-                               f"{dataset}: {ctx.problems[:3]}")
+    posts = run_all(pipeline, [as_post(e.id, e.text, e.lang) for e in examples],
+                    f"step {step_name!r}", f" of {dataset}")
     unlabelled = [p.id for p in posts if p.sentiment is None]
     if unlabelled:
         raise RuntimeError(f"step {step_name!r} set no sentiment on {unlabelled[:3]}: is it a "

@@ -132,6 +132,13 @@ def test_a_post_is_cut_at_contrast_words(text: str, lang: str, expected: list[st
     assert clause_texts(text, lang) == expected
 
 
+def test_a_post_in_an_unknown_language_is_cut_at_every_languages_contrast_words() -> None:
+    assert clause_texts("La cámara es increíble pero la batería es malísima", "und") == [
+        "La cámara es increíble", "pero la batería es malísima"]
+    assert clause_texts("카메라는 진짜 좋은데 배터리가 광탈함", "und") == [
+        "카메라는 진짜 좋은데", "배터리가 광탈함"]
+
+
 def test_a_comma_cuts_only_between_different_aspects() -> None:
     assert clause_texts("Great camera, awful battery.", "en") == ["Great camera,",
                                                                   "awful battery."]

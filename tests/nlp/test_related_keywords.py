@@ -81,6 +81,8 @@ def test_text_gives_unigrams_and_bigrams_without_links_mentions_tags_or_stop_wor
                                       "stunning"]
     assert text_terms("La cámara del X2 es increíble", "es") == [
         "cámara", "x2", "increíble"]
+    # English stop words go too: posts in every language mix English in.
+    assert text_terms("La cámara del X2 is the best", "es") == ["cámara", "x2", "best"]
     assert text_terms("ノヴァルミナX2のカメラを店頭で試した", "ja") == [
         "ノヴァルミナ", "カメラ", "店頭"]
     assert text_terms("", "ko") == []
