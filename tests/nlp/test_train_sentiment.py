@@ -18,7 +18,8 @@ from transformers import (
     BertModel,
 )
 
-from nlp.train.build import RECORD, SENTIMENT_DIR
+from nlp.train import MODEL_RECORD
+from nlp.train.build import SENTIMENT_DIR
 from nlp.train.sentiment import (
     ID2LABEL,
     TrainSpec,
@@ -95,7 +96,7 @@ def test_the_built_directory_loads_as_a_standard_three_class_classifier(built: t
 
 
 def test_the_build_record_and_model_card_report_held_out_figures() -> None:
-    record = json.loads((BUILT / RECORD).read_text(encoding="utf-8"))
+    record = json.loads((BUILT / MODEL_RECORD).read_text(encoding="utf-8"))
     assert set(record["metrics"]["sentiment_set"]) == {
         "ko", "en", "ja", "es", "fr", "de", "pt", "zh", "all"}
     assert record["metrics"]["vader_tweets"]["all"]["n"] > 800
