@@ -26,12 +26,13 @@ import json
 import random
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from nlp.pipeline import DEFAULT_PIPELINE, BatchContext, build_pipeline  # noqa: E402
+from nlp.pipeline import DEFAULT_PIPELINE, BatchContext, Pipeline, build_pipeline  # noqa: E402
 from sensing.config import get_settings  # noqa: E402
 from sensing.schemas import AuthorRef, Campaign, Post  # noqa: E402
 
@@ -56,38 +57,45 @@ def corpus(total: int) -> list[Post]:
             for i in range(total)]
 
 
-def run_sensing(posts: list[Post], steps: list[dict], batch: int) -> float:
-    """Posts/s of ``steps`` over ``posts`` in batches, after a warm-up over the distinct
-    texts, so that every language's models are loaded before the clock starts."""
+def warmed(posts: list[Post], steps: list[dict]) -> Pipeline:
+    """``steps`` built and run once over the first posts (more than the distinct texts), so
+    that every language's models are loaded before the clock starts."""
     pipeline = build_pipeline(steps)
     pipeline.run([p.model_copy(deep=True) for p in posts[:WARM_UP]],
                  BatchContext(campaign=CAMPAIGN))
-    began = time.perf_counter()
+    return pipeline
+
+
+def batches(posts: list[Post], batch: int) -> Iterator[tuple[list[Post], BatchContext]]:
+    """Fresh copies of ``posts`` in batches, each with its context; once a batch is done,
+    any per-post problem stops the benchmark (a failing step is fast, and its speed is not
+    the pipeline's)."""
     for start in range(0, len(posts), batch):
-        chunk = [p.model_copy(deep=True) for p in posts[start:start + batch]]
         ctx = BatchContext(campaign=CAMPAIGN)
-        pipeline.run(chunk, ctx)
-        if ctx.problems:  # a failing step is fast; its speed is not the pipeline's
+        yield [p.model_copy(deep=True) for p in posts[start:start + batch]], ctx
+        if ctx.problems:
             raise SystemExit(f"{len(ctx.problems)} problems, e.g. {ctx.problems[0]}")
+
+
+def run_sensing(posts: list[Post], steps: list[dict], batch: int) -> float:
+    """Posts/s of ``steps`` over ``posts`` in batches, as a worker runs them."""
+    pipeline = warmed(posts, steps)
+    began = time.perf_counter()
+    for chunk, ctx in batches(posts, batch):
+        pipeline.run(chunk, ctx)
     return len(posts) / (time.perf_counter() - began)
 
 
 def per_step(posts: list[Post], steps: list[dict], batch: int) -> dict[str, float]:
     """Milliseconds per post spent in each step (called directly, as ``Pipeline.run`` would),
     after the same warm-up as :func:`run_sensing`."""
-    pipeline = build_pipeline(steps)
-    pipeline.run([p.model_copy(deep=True) for p in posts[:WARM_UP]],
-                 BatchContext(campaign=CAMPAIGN))
+    pipeline = warmed(posts, steps)
     spent = dict.fromkeys((step.name for step in pipeline.steps), 0.0)
-    for start in range(0, len(posts), batch):
-        chunk = [p.model_copy(deep=True) for p in posts[start:start + batch]]
-        ctx = BatchContext(campaign=CAMPAIGN)
+    for chunk, ctx in batches(posts, batch):
         for step in pipeline.steps:
             began = time.perf_counter()
             chunk = step(chunk, ctx)
             spent[step.name] += time.perf_counter() - began
-        if ctx.problems:
-            raise SystemExit(f"{len(ctx.problems)} problems, e.g. {ctx.problems[0]}")
     return {name: 1000 * seconds / len(posts) for name, seconds in spent.items()}
 
 
