@@ -9,7 +9,7 @@ setup: $(VENV)/.installed models/.built
 
 # The offline models (encoder + sentiment classifier, no model hub); the command itself skips
 # what is up to date, the stamp keeps an unchanged `make setup` from even starting it.
-models/.built: $(VENV)/.installed $(wildcard nlp/train/*.py) nlp/encoder_build.py
+models/.built: $(VENV)/.installed $(wildcard lab/train/*.py) lab/encoder_build.py
 	$(BIN)/sensing models build
 	touch $@
 

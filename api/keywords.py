@@ -14,11 +14,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from analysis.campaign import run_campaign_analysis
 from api.campaigns import _campaign_or_404
 from api.deps import get_store
 from api.posts import reject_unknown_params
-from nlp.cooccurrence import HashtagCooccurrence, PairOrder, hashtag_cooccurrence
-from nlp.related_keywords import RelatedKeywords, discover, in_reports
+from nlp.cooccurrence import HashtagCooccurrence, PairOrder
+from nlp.related_keywords import RelatedKeywords
 from sensing.schemas import Campaign, Post
 from sensing.store import PostFilter, Store
 
@@ -29,15 +30,21 @@ MAX_BACKGROUND_POSTS = 50_000
 that matter, and a bound on the work of one request however large the store grows."""
 
 
-def _campaign_posts(store: Store, campaign: Campaign) -> Iterator[Post]:
-    with closing(store.export(PostFilter(campaign_id=campaign.id))) as posts:
-        yield from posts
+class StoredCampaignPosts:
+    """A campaign's posts as campaign analyses read them (:class:`analysis.campaign.
+    CampaignPosts`), streamed from the store in a consistent snapshot."""
 
+    def __init__(self, store: Store, campaign: Campaign):
+        self.store, self.campaign = store, campaign
 
-def _other_posts(store: Store, campaign: Campaign) -> Iterator[Post]:
-    with closing(store.export(PostFilter())) as posts:
-        others = (p for p in posts if campaign.id not in p.campaign_ids)
-        yield from itertools.islice(others, MAX_BACKGROUND_POSTS)
+    def posts(self) -> Iterator[Post]:
+        with closing(self.store.export(PostFilter(campaign_id=self.campaign.id))) as posts:
+            yield from posts
+
+    def background(self) -> Iterator[Post]:
+        with closing(self.store.export(PostFilter())) as posts:
+            others = (p for p in posts if self.campaign.id not in p.campaign_ids)
+            yield from itertools.islice(others, MAX_BACKGROUND_POSTS)
 
 
 @router.get("/{campaign_id}/related-keywords", response_model=RelatedKeywords,
@@ -53,8 +60,9 @@ def related_keywords(
     (log-odds ratio z-scores with an informative Dirichlet prior), strongest first, and the
     campaign query expanded with the strongest of them, for the marketer to review."""
     campaign = _campaign_or_404(store, campaign_id)
-    return discover(campaign, _campaign_posts(store, campaign), _other_posts(store, campaign),
-                    min_count=min_count, limit=limit)
+    return run_campaign_analysis("related-keywords", campaign,
+                                 StoredCampaignPosts(store, campaign),
+                                 {"limit": limit, "min_count": min_count})
 
 
 @router.get("/{campaign_id}/hashtag-pairs", response_model=HashtagCooccurrence,
@@ -71,5 +79,6 @@ def hashtag_pairs(
     """Hashtags used together in the campaign's relevant posts (not duplicates, not spam),
     with lift and normalised PMI."""
     campaign = _campaign_or_404(store, campaign_id)
-    relevant = (p for p in _campaign_posts(store, campaign) if in_reports(p, campaign))
-    return hashtag_cooccurrence(relevant, min_count=min_count, limit=limit, order=order)
+    return run_campaign_analysis("hashtag-pairs", campaign,
+                                 StoredCampaignPosts(store, campaign),
+                                 {"limit": limit, "min_count": min_count, "order": order})

@@ -33,9 +33,9 @@ from w3lib.html import remove_tags
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from crawlers.run import run_crawl  # noqa: E402 - after the path set-up above
-from crawlers.samples.platforms.mastodon import RateWindow  # noqa: E402
-from crawlers.samples.server import SampleServer  # noqa: E402
 from crawlers.spiders.mastodon import hashtags_for  # noqa: E402
+from samples.platforms.mastodon import RateWindow  # noqa: E402
+from samples.server import SampleServer  # noqa: E402
 from sensing.config import Settings  # noqa: E402
 from sensing.query import matches, parse_query  # noqa: E402
 

@@ -24,8 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from nlp.eval.dedupe import load_set  # noqa: E402 - after the path set-up above
-from nlp.pipeline import BatchContext, build_pipeline  # noqa: E402
+from analysis.pipeline import BatchContext, build_pipeline  # noqa: E402
+from lab.evals.dedupe import load_set  # noqa: E402 - after the path set-up above
 from sensing.schemas import AuthorRef, Post  # noqa: E402
 from sensing.store import Store  # noqa: E402
 from sensing.store.elastic import ElasticStore  # noqa: E402

@@ -32,11 +32,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from nlp.pipeline import DEFAULT_PIPELINE, BatchContext, Pipeline, build_pipeline  # noqa: E402
+from analysis.pipeline import DEFAULT_PIPELINE, BatchContext, Pipeline, build_pipeline  # noqa: E402
 from sensing.config import get_settings  # noqa: E402
 from sensing.schemas import AuthorRef, Campaign, Post  # noqa: E402
 
-SAMPLES = Path(__file__).resolve().parents[1] / "crawlers" / "samples" / "mastodon_statuses.json"
+SAMPLES = Path(__file__).resolve().parents[1] / "samples" / "mastodon_statuses.json"
 WORDS = "wow really great bad phone camera nice meh love hate 진짜 대박 すごい genial".split()
 T0 = datetime(2026, 10, 16, tzinfo=UTC)
 WARM_UP = 300

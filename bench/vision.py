@@ -3,7 +3,7 @@ a naive baseline that does the same work one image at a time, side by side in on
 
     python bench/vision.py [--images 40] [--batch 20] [--latency-ms 30] [--no-labels] [--no-ocr]
 
-A loopback HTTP server serves the sample corpus's images (crawlers/samples/media), each under
+A loopback HTTP server serves the sample corpus's images (samples/media), each under
 many distinct URLs so that no fetch is saved by the step's one-fetch-per-URL rule, after
 ``--latency-ms`` of delay per request, which stands in for a CDN's round trip (0 measures the
 pure CPU cost). The step runs on batches of ``--batch`` posts with one image each, as workers
@@ -30,9 +30,9 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from crawlers.samples.pictures import NOT_AN_IMAGE  # noqa: E402 - after the path set-up
-from crawlers.samples.server import MEDIA  # noqa: E402
-from nlp.pipeline import BatchContext  # noqa: E402
+from analysis.pipeline import BatchContext  # noqa: E402
+from samples.pictures import NOT_AN_IMAGE  # noqa: E402 - after the path set-up
+from samples.server import MEDIA  # noqa: E402
 from sensing.schemas import AuthorRef, Media, Post  # noqa: E402
 from vision.fetch import FetchOptions  # noqa: E402
 from vision.phash import image_hashes  # noqa: E402

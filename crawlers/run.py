@@ -68,7 +68,7 @@ def spider_loader():
 
     from crawlers.runner import scrapy_settings
 
-    return SpiderLoader.from_settings(scrapy_settings("celery"))
+    return SpiderLoader.from_settings(scrapy_settings())
 
 
 def known_sources() -> list[str]:
@@ -125,7 +125,7 @@ def run_crawl(source: str, *, query: str, campaign_id: str | None, base_url: str
     with tempfile.TemporaryDirectory(prefix="sensing-crawl-") as tmp:
         stats_file = Path(tmp) / "stats.json"
         cmd = [sys.executable, "-m", "crawlers.runner", source, "--query", query,
-               "--sink", f"jsonl:{out.resolve()}" if out else "celery",
+               "--sink", f"jsonl:{out.resolve()}" if out else settings.crawl_sink,
                "--stats-file", str(stats_file)]
         for flag, value in (("--campaign-id", campaign_id), ("--base-url", base_url),
                             ("--limit", limit),

@@ -17,13 +17,16 @@ from scrapy.settings import Settings as ScrapySettings
 from sensing.config import get_settings
 
 
-def scrapy_settings(sink: str) -> ScrapySettings:
+def scrapy_settings(sink: str | None = None) -> ScrapySettings:
+    """Scrapy's settings for a crawl that hands its batches to ``sink`` (see
+    :func:`crawlers.sinks.open_sink`); without one, the project's own (listing spiders)."""
     sensing = get_settings()
     settings = ScrapySettings()
     settings.setmodule("crawlers.settings", priority="project")
     settings.set("USER_AGENT", sensing.user_agent, priority="cmdline")
     settings.set("SENSING_BATCH_SIZE", sensing.analyze_batch_size, priority="cmdline")
-    settings.set("SENSING_SINK", sink, priority="cmdline")
+    if sink is not None:
+        settings.set("SENSING_SINK", sink, priority="cmdline")
     return settings
 
 
@@ -37,7 +40,8 @@ def main() -> None:
     parser.add_argument("--options", help="the spider's options as a JSON object")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="override a Scrapy setting (as `scrapy crawl -s`)")
-    parser.add_argument("--sink", required=True, help="jsonl:<path> or celery")
+    parser.add_argument("--sink", required=True,
+                        help="jsonl:<path>, or the dotted path of a sink class")
     parser.add_argument("--stats-file", type=Path, required=True)
     args = parser.parse_args()
 

@@ -42,8 +42,9 @@ ITEM_PIPELINES = {
     "crawlers.pipelines.BatchPipeline": 900,
 }
 
-# Where a batch goes: "jsonl:<path>" (sensing crawl --out) or "celery" (analysis tasks).
-SENSING_SINK = "celery"
+# Where a batch goes: "jsonl:<path>" (sensing crawl --out) or the dotted path of a sink class
+# (the runner sets Sensing's SENSING_CRAWL_SINK, by default the workers' analysis-task sink).
+SENSING_SINK = "jsonl:crawl.jsonl"
 SENSING_BATCH_SIZE = 100
 
 LOG_LEVEL = "INFO"

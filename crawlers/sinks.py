@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Any, Protocol
 
+from scrapy.utils.misc import load_object
+
 
 class Sink(Protocol):
     def send(self, posts: list[dict[str, Any]]) -> str | None:
@@ -78,30 +80,16 @@ class JsonlSink:
             self.authors.close()
 
 
-class CelerySink:
-    """Each batch of posts becomes one ``sensing.analyze_batch`` task; each batch of
-    profiles one ``sensing.index_authors`` task."""
-
-    def __init__(self, campaign_id: str | None):
-        from workers.tasks import enqueue_authors, enqueue_batch
-
-        self.enqueue = enqueue_batch
-        self.enqueue_authors = enqueue_authors
-        self.campaign_id = campaign_id
-
-    def send(self, posts: list[dict[str, Any]]) -> str:
-        return self.enqueue(posts, self.campaign_id)
-
-    def send_authors(self, authors: list[dict[str, Any]]) -> str:
-        return self.enqueue_authors(authors, self.campaign_id)
-
-    def close(self) -> None:
-        """Nothing buffered: every batch was sent when full."""
-
-
 def open_sink(spec: str, campaign_id: str | None) -> Sink:
+    """The sink ``spec`` names: ``jsonl:<path>`` (``sensing crawl --out``), or the dotted path
+    of a sink class built with the campaign id, Scrapy style (``SENSING_CRAWL_SINK``; the
+    deployment's default is ``workers.crawl_sink.CelerySink``, so the crawler never imports
+    the workers)."""
     if spec.startswith("jsonl:"):
         return JsonlSink(Path(spec.removeprefix("jsonl:")))
-    if spec == "celery":
-        return CelerySink(campaign_id)
-    raise ValueError(f"unknown SENSING_SINK {spec!r}: use 'jsonl:<path>' or 'celery'")
+    try:
+        sink_class = load_object(spec)
+    except (ValueError, ImportError, AttributeError) as exc:
+        raise ValueError(f"unknown crawl sink {spec!r}: use 'jsonl:<path>' or the dotted path "
+                         f"of a sink class ({exc})") from None
+    return sink_class(campaign_id)

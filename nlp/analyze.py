@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nlp.pipeline import BatchContext, Pipeline
+from analysis.pipeline import BatchContext, Pipeline
 from sensing.schemas import Post
 
 

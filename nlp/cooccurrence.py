@@ -15,9 +15,12 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from sensing.schemas import Post
+from analysis.campaign import CampaignAnalysis, CampaignPosts
+from analysis.registry import register
+from nlp.related_keywords import in_reports
+from sensing.schemas import Campaign, Post
 from sensing.store._common import hashtag_pairs
 
 PairOrder = Literal["count", "npmi"]
@@ -67,6 +70,33 @@ def hashtag_cooccurrence(posts: Iterable[Post], *, min_count: int = 3, limit: in
     else:
         found.sort(key=lambda p: (-p.npmi, -p.count, p.a, p.b))
     return HashtagCooccurrence(tagged_posts=tagged, min_count=min_count, pairs=found[:limit])
+
+
+class HashtagPairsOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(20, ge=1, le=200, description="Pairs returned at most.")
+    min_count: int = Field(3, ge=1, le=100_000, description="Posts a pair must be used "
+                           "together in.")
+    order: PairOrder = Field("count", description="count: the most used pairs; npmi: the "
+                             "most strongly associated.")
+
+
+@register
+class HashtagPairsAnalysis(CampaignAnalysis):
+    name = "hashtag-pairs"
+    version = "1.0"
+    title = "Hashtag pairs"
+    description = ("Hashtags used together in the campaign's relevant posts (not duplicates, "
+                   "not spam), with lift and normalised PMI.")
+    adds = ("tagged_posts", "pairs")
+    Options = HashtagPairsOptions
+    Result = HashtagCooccurrence
+
+    def run(self, campaign: Campaign, data: CampaignPosts) -> HashtagCooccurrence:
+        relevant = (post for post in data.posts() if in_reports(post, campaign))
+        return hashtag_cooccurrence(relevant, min_count=self.options.min_count,
+                                    limit=self.options.limit, order=self.options.order)
 
 
 def _stats(a: str, b: str, both: int, a_count: int, b_count: int,

@@ -4,7 +4,7 @@
 post, and on a CPU that reading is nearly all of their cost: three passes of a 12-layer
 encoder made the text pipeline run at a third of the speed of one. With the offline
 sentiment model two of them share a single pass, because of how it is built
-(:mod:`nlp.train.sentiment`): e5's twelve layers, frozen, then a fixed mean-pooling layer and
+(:mod:`lab.train.sentiment`): e5's twelve layers, frozen, then a fixed mean-pooling layer and
 a small head. So the token states below that layer are both
 
 * e5's own states, which relevance averages into sentence vectors (:meth:`TokenStates.vector`);
@@ -33,8 +33,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from nlp.pipeline import BatchContext
-from nlp.train import ENCODER_RECORD, MODEL_RECORD
+from analysis.pipeline import BatchContext
+from nlp.builds import ENCODER_RECORD, MODEL_RECORD
 from nlp.transformer import TokenStates, TransformerModel, load_model
 from sensing.config import Settings
 

@@ -27,7 +27,7 @@ from functools import cached_property
 
 import numpy as np
 
-from nlp.text import hash_form
+from sensing.text import hash_form
 
 # splitmix64's finaliser: a bijection on 64-bit words whose outputs look independent. Salting
 # its input gives the family of hash functions; a linear ``a * x + b mod p`` family with

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from nlp.text import MENTION, URL
+from sensing.text import MENTION, URL
 
 EMAIL = re.compile(r"(?<![\w.+@-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
                    r"(?![\w@-])")

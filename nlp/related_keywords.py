@@ -58,14 +58,16 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from analysis.campaign import CampaignAnalysis, CampaignPosts
+from analysis.registry import register
 from nlp import english_words
 from nlp.aspects import Lexicon
 from nlp.steps.spam import SpamOptions
-from nlp.text import HASHTAG, MENTION, URL
 from sensing.query import Node, QuerySyntaxError, matches, parse_query, positive_words
 from sensing.schemas import Campaign, Post
+from sensing.text import HASHTAG, MENTION, URL
 from sensing.textsearch import normalise, search_text, search_tokens
 
 Kind = Literal["hashtag", "keyword"]
@@ -372,6 +374,31 @@ def discover(campaign: Campaign, campaign_posts: Iterable[Post], other_posts: It
     return RelatedKeywords(campaign_id=campaign.id, relevant_posts=fg.posts,
                            background_posts=bg.posts, builtin_background=pseudo_posts > 0,
                            terms=found, expansion=expand(campaign.query, found))
+
+
+class RelatedKeywordsOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(25, ge=1, le=200, description="Terms returned at most.")
+    min_count: int = Field(3, ge=1, le=100_000, description="Relevant posts a term must "
+                           "appear in.")
+
+
+@register
+class RelatedKeywordsAnalysis(CampaignAnalysis):
+    name = "related-keywords"
+    version = "1.0"
+    title = "Related keywords"
+    description = ("Terms and hashtags the campaign's relevant posts use far more than other "
+                   "campaigns' posts (log-odds z-scores with an informative Dirichlet prior), "
+                   "the aspect each extends, and the query expanded with the strongest.")
+    adds = ("terms", "expansion")
+    Options = RelatedKeywordsOptions
+    Result = RelatedKeywords
+
+    def run(self, campaign: Campaign, data: CampaignPosts) -> RelatedKeywords:
+        return discover(campaign, data.posts(), data.background(),
+                        min_count=self.options.min_count, limit=self.options.limit)
 
 
 def _key(text: str) -> str:

@@ -115,7 +115,7 @@ class TransformerModel:
         """The classifier's last encoder layer when it is a fixed *mean-pooling* layer (query
         and key weights zero, so every token attends to every other equally), else None.
 
-        The offline sentiment model is built that way (:mod:`nlp.train.sentiment`): e5's
+        The offline sentiment model is built that way (:mod:`lab.train.sentiment`): e5's
         twelve layers, then this layer writing the mean of their output into ``[CLS]`` for the
         head. Its output then depends on the token states only through their mean, and the
         states below it are e5's own, the ones relevance compares: one encoder pass per post

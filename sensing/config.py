@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     broker_url: str | None = Field(None, description="Celery broker; None means the embedded "
                                    "file-system broker under DATA_DIR/broker.")
     redis_url: str = "redis://127.0.0.1:6379/0"
+    crawl_sink: str = Field("workers.crawl_sink.CelerySink", description="Where a crawl started "
+                            "by a campaign hands its batches: the dotted path of a sink class "
+                            "(crawlers.sinks); the default queues analysis tasks.")
     analyze_batch_size: int = Field(100, ge=1, le=5000, description="Posts per analysis task.")
 
     languages: list[str] = Field(default_factory=lambda: ["en", "ko", "ja", "es"],

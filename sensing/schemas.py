@@ -7,6 +7,7 @@ platform fields and ``raw_text`` filled; the analysis pipeline fills ``text``, `
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
@@ -61,6 +62,28 @@ class Media(Model):
                                      "'{post id}#{media index}'; null on originals.")
     logos: list[str] = Field(default_factory=list, description="Brands whose registered logo "
                              "was found in the image (vision.logos).")
+    phash_chunks: list[str] = Field(default_factory=list, description="The keys an original "
+                                    "image is indexed under so later batches find its near "
+                                    "copies ('{chunk}:{hex}', written by the media step with "
+                                    "the hash, as dedupe writes minhash_bands).")
+
+
+def media_key(post_id: str, index: int) -> str:
+    """The name of a post's ``index``-th media entry, as ``Media.duplicate_of`` holds it."""
+    return f"{post_id}#{index}"
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    """One analysed image as the near-duplicate pass compares it and a store returns it:
+    ``key`` names it (:func:`media_key`), ``created_at`` is its post's time, which decides
+    which of two copies is the original."""
+
+    key: str
+    post_id: str
+    created_at: datetime
+    phash: str
+    colour: str
 
 
 class Metrics(Model):
@@ -199,6 +222,8 @@ class Author(Model):
     interests: dict[str, float] = Field(default_factory=dict)
     influence: float | None = None
     updated_at: datetime = Field(default_factory=utcnow)
+    pipeline: PipelineInfo | None = Field(None, description="Which author steps (and versions) "
+                                          "produced the analysed fields.")
 
 
 class Campaign(Model):

@@ -18,33 +18,16 @@ the candidates are then checked exactly, here.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
 
+from sensing.schemas import ImageRef
 from vision.phash import (
+    COLOUR_CELLS,
     DEFAULT_COLOUR_TOLERANCE,
     DEFAULT_THRESHOLD,
     HashIndex,
     colour_distance,
     hash_value,
 )
-
-
-@dataclass(frozen=True)
-class ImageRef:
-    """One analysed image: ``key`` names it (``{post id}#{media index}``), ``created_at`` is
-    its post's time, which decides which of two copies is the original."""
-
-    key: str
-    post_id: str
-    created_at: datetime
-    phash: str
-    colour: str
-
-
-def media_key(post_id: str, index: int) -> str:
-    """The name of a post's ``index``-th media entry, as ``Media.duplicate_of`` holds it."""
-    return f"{post_id}#{index}"
 
 
 def chunk_keys(phash: str) -> list[str]:
@@ -58,6 +41,18 @@ def probe_keys(phash: str, threshold: int = DEFAULT_THRESHOLD) -> list[str]:
     masks = HashIndex.probes(threshold)
     return [f"{n}:{chunk ^ mask:04x}"
             for n, chunk in enumerate(HashIndex.chunks(hash_value(phash))) for mask in masks]
+
+
+def comparable(ref: ImageRef) -> bool:
+    """Whether an image read back from a store can be compared: a 64-bit pHash and a colour
+    signature of the size :func:`vision.phash.image_hashes` makes. A stored image with a
+    damaged hash would otherwise make every later batch's comparison raise."""
+    try:
+        hash_value(ref.phash)
+        colour = bytes.fromhex(ref.colour)
+    except (ValueError, TypeError):
+        return False
+    return len(colour) == 3 * COLOUR_CELLS[0] * COLOUR_CELLS[1]
 
 
 def near_originals(images: Iterable[ImageRef], known: Iterable[ImageRef] = (), *,
@@ -78,7 +73,7 @@ def near_originals(images: Iterable[ImageRef], known: Iterable[ImageRef] = (), *
         index.add(ref.phash, ref.key)
 
     for ref in sorted(known, key=lambda ref: (ref.created_at, ref.post_id, ref.key)):
-        if ref.post_id not in in_batch and ref.key not in originals:
+        if ref.post_id not in in_batch and ref.key not in originals and comparable(ref):
             add(ref)
     found: dict[str, str] = {}
     for ref in images:

@@ -45,7 +45,7 @@ ORB_ALL = 10_000
 
 class LogoOptions(BaseModel):
     """Thresholds of the detector. The defaults were measured on the generated test set
-    (:mod:`vision.logo_testset`, ``python -m vision.eval_logos``)."""
+    (:mod:`lab.evals.logo_testset`, ``python -m lab.evals.logos``)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 

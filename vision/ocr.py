@@ -14,7 +14,7 @@ Routing: when the languages include one of :data:`TESSERACT_LANGS`, Tesseract re
 image first (with English too, for the Latin brand names mixed into such text), and its text
 is taken when it contains that script (Hangul for Korean): it read what RapidOCR cannot.
 Otherwise, or when it found none of that script, RapidOCR's text is taken. Japanese stays
-with RapidOCR: on the generated set (``python -m vision.eval_ocr``, 10 samples) it read
+with RapidOCR: on the generated set (``python -m lab.evals.ocr``, 10 samples) it read
 Japanese with no error where Tesseract's ``jpn`` model erred on 3 % of the characters, in
 half the time.
 

@@ -26,14 +26,15 @@ from typing import Any
 from PIL import Image
 from pydantic import BaseModel, ConfigDict, Field
 
-from nlp.pipeline import BatchContext, Step, register
-from nlp.text import distinct
+from analysis.pipeline import BatchContext, Step
+from analysis.registry import register
 from sensing.config import Settings, get_settings
 from sensing.query import Phrase, Term, matches, positive_words
-from sensing.schemas import Media, Post
+from sensing.schemas import ImageRef, Media, Post, media_key
+from sensing.text import distinct
 from sensing.textsearch import search_tokens
 from vision.fetch import Fetched, FetchOptions, MediaFetcher
-from vision.groups import ImageRef, media_key, near_originals, probe_keys
+from vision.groups import chunk_keys, near_originals, probe_keys
 from vision.logos import LogoRegistry
 from vision.phash import DEFAULT_COLOUR_TOLERANCE, DEFAULT_THRESHOLD, image_hashes
 
@@ -223,6 +224,7 @@ class MediaStep(Step):
         entry.ocr_text = found.ocr_text
         entry.logos = found.logos or []
         entry.duplicate_of = None
+        entry.phash_chunks = []  # written with the near-duplicate links, from the new hash
 
     def link_near_duplicates(self, posts: list[Post], media: dict[str, list[Media]],
                              ctx: BatchContext) -> None:
@@ -240,6 +242,7 @@ class MediaStep(Step):
                                    colour_tolerance=self.options.colour_tolerance)
         for _, key, entry in hashed:
             entry.duplicate_of = originals.get(key)
+            entry.phash_chunks = chunk_keys(entry.phash)
 
     def terms(self, ctx: BatchContext) -> list[str]:
         """What counts as a mention: the campaign query's words and phrases (as written,

@@ -10,13 +10,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from analysis.pipeline import BatchContext, Pipeline
 from nlp.analyze import analyze_posts
-from nlp.pipeline import BatchContext, Pipeline
 from sensing.records import Rejection, parse_records
-from sensing.schemas import Campaign, Post
+from sensing.schemas import Campaign, ImageRef, Post
 from sensing.store import Store
 from sensing.store.base import BandMatch
-from vision.groups import ImageRef
 
 
 @dataclass

@@ -27,7 +27,7 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any
 
-from nlp.pipeline import BatchContext, Pipeline
+from analysis.pipeline import BatchContext, Pipeline
 from sensing.schemas import Campaign, PipelineInfo, Post
 from sensing.store import PostFilter, Store
 

@@ -12,7 +12,7 @@ import elasticsearch
 from celery import Celery, shared_task
 from pydantic import ValidationError
 
-from nlp.pipeline import DEFAULT_PIPELINE, Pipeline, build_pipeline
+from analysis.pipeline import DEFAULT_PIPELINE, Pipeline, build_pipeline
 from sensing.config import Settings
 from sensing.schemas import Author, utcnow
 from sensing.store import Store, open_store

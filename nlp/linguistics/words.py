@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 
 from nlp.linguistics.results import Found
-from nlp.text import HASHTAG, MENTION, URL
+from sensing.text import HASHTAG, MENTION, URL
 
 MASK = re.compile(r"\[(?:email|phone)\]")
 NOT_WORDS = re.compile(f"{URL.pattern}|{MENTION.pattern}|{HASHTAG.pattern}|{MASK.pattern}")

@@ -30,8 +30,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from analysis.pipeline import BatchContext, Step
+from analysis.registry import register
 from nlp.aspects import Clause, Lexicon, clauses, evidence, opinion, says_little
-from nlp.pipeline import BatchContext, Step, register
 from nlp.steps.sentiment import default_scorer
 from sensing.schemas import AspectSentiment, Post, Sentiment, SentimentLabel
 

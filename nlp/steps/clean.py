@@ -10,10 +10,11 @@ from typing import Any
 import emoji
 from pydantic import BaseModel, ConfigDict, Field
 
+from analysis.pipeline import BatchContext, Step
+from analysis.registry import register
 from nlp.pii import mask_pii
-from nlp.pipeline import BatchContext, Step, register
-from nlp.text import HASHTAG, MENTION, URL, distinct, find_urls, hash_form, html_to_text, tidy
 from sensing.schemas import Post
+from sensing.text import HASHTAG, MENTION, URL, distinct, find_urls, hash_form, html_to_text, tidy
 
 
 class CleanOptions(BaseModel):
@@ -23,7 +24,7 @@ class CleanOptions(BaseModel):
 
 
 def content_hash(text: str) -> str | None:
-    """sha1 of :func:`nlp.text.hash_form`; ``None`` when nothing is left (a bare link)."""
+    """sha1 of :func:`sensing.text.hash_form`; ``None`` when nothing is left (a bare link)."""
     form = hash_form(text)
     return hashlib.sha1(form.encode()).hexdigest() if form else None
 

@@ -27,6 +27,8 @@ from functools import cached_property
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from analysis.pipeline import BatchContext, Step
+from analysis.registry import register
 from nlp.near_dupes import (
     MinHashScheme,
     band_keys,
@@ -35,9 +37,8 @@ from nlp.near_dupes import (
     signature,
     signature_from_bands,
 )
-from nlp.pipeline import BatchContext, Step, register
-from nlp.text import hash_form
 from sensing.schemas import Post
+from sensing.text import hash_form
 
 
 class DedupeOptions(BaseModel):

@@ -16,8 +16,9 @@ from functools import cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from analysis.pipeline import BatchContext, Step
+from analysis.registry import register
 from nlp.linguistics import PIPELINES, analyse
-from nlp.pipeline import BatchContext, Step, register
 from sensing.query import positive_words
 from sensing.schemas import Campaign, Entity, Post
 

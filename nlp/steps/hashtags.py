@@ -13,8 +13,9 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from analysis.pipeline import BatchContext, Step
+from analysis.registry import register
 from nlp.hashtag_split import bare_hashtag, mixed_case, split_hashtag
-from nlp.pipeline import BatchContext, Step, register
 from nlp.steps.langid import hinted_language
 from sensing.schemas import Post
 

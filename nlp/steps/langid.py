@@ -34,9 +34,10 @@ from lingua import (
 )
 from pydantic import BaseModel, ConfigDict, Field
 
-from nlp.pipeline import BatchContext, Step, register
-from nlp.text import MENTION, URL
+from analysis.pipeline import BatchContext, Step
+from analysis.registry import register
 from sensing.schemas import Post
+from sensing.text import MENTION, URL
 
 HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
 KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff]")

@@ -32,8 +32,9 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from analysis.pipeline import BatchContext, Step
+from analysis.registry import register
 from nlp.encoding import batch_states, reading_model
-from nlp.pipeline import BatchContext, Step, register
 from nlp.transformer import TransformerModel
 from sensing.config import get_settings
 from sensing.query import positive_words

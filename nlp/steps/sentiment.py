@@ -43,10 +43,11 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from analysis.pipeline import BatchContext, Step
+from analysis.registry import register
+from nlp.builds import MODEL_RECORD
 from nlp.encoding import batch_states
-from nlp.pipeline import BatchContext, Step, register
 from nlp.steps.sentiment_lexicon import emoji_valences, normalise, vader
-from nlp.train import MODEL_RECORD
 from nlp.transformer import BATCH_SIZE, TransformerModel, load_model
 from sensing.config import Settings, get_settings
 from sensing.schemas import Post, Sentiment, SentimentLabel

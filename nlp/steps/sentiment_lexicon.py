@@ -27,8 +27,9 @@ import emoji
 from pydantic import BaseModel, ConfigDict, Field
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+from analysis.pipeline import BatchContext, Step
+from analysis.registry import register
 from nlp.emoji_valence import EMOJI_VALENCE
-from nlp.pipeline import BatchContext, Step, register
 from sensing.schemas import Post, Sentiment, SentimentLabel
 
 MODEL = f"vader-{version('vaderSentiment')}+emoji"

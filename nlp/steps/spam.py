@@ -10,7 +10,7 @@ another. A warning about scams lowers the score, so "the X2 giveaways are a scam
 caught by its own vocabulary.
 
 ``spam_score = sigmoid(bias + Σ weight·signal)``. The default weights (:data:`WEIGHTS`) were
-fitted by L2-regularised logistic regression on ``nlp/eval/spam_set.jsonl`` and rounded;
+fitted by L2-regularised logistic regression on ``lab/evals/spam_set.jsonl`` and rounded;
 ``sensing eval spam`` measures them. ``spam_reasons`` lists the codes of the signals that
 raised the log-odds by at least ``reason_min``, strongest first, so a reader sees why.
 
@@ -31,9 +31,10 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from nlp.pipeline import BatchContext, Step, register
-from nlp.text import HASHTAG, MENTION, URL
+from analysis.pipeline import BatchContext, Step
+from analysis.registry import register
 from sensing.schemas import Post
+from sensing.text import HASHTAG, MENTION, URL
 
 VOCABULARY: dict[str, dict[str, tuple[str, ...]]] = {
     "giveaway-words": {

@@ -1,8 +1,9 @@
 """What both backends must compute identically: indexed text, the facts derived from a post
 for aggregations (hashtag pairs, entity keys, aspect and image-label rows) and for finding
-near-duplicate images (original images and their pHash chunk keys), cursors, interval
-buckets, bucket order and the campaign-id union. One copy here keeps the contract suite honest:
-Elasticsearch indexes these derived facts as fields, SQLite as side-table rows."""
+near-duplicate images (original images under the pHash chunk keys the media step wrote),
+cursors, interval buckets, bucket order and the campaign-id union. One copy here keeps the
+contract suite honest: Elasticsearch indexes these derived facts as fields, SQLite as side-table
+rows."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
-from sensing.schemas import Media, Post
+from sensing.schemas import ImageRef, Media, Post, media_key
 from sensing.store.base import (
     MAX_PAIRED_HASHTAGS,
     AspectBucket,
@@ -25,8 +26,6 @@ from sensing.store.base import (
     Interval,
 )
 from sensing.textsearch import search_text
-from vision.groups import ImageRef, chunk_keys, media_key
-from vision.phash import COLOUR_CELLS
 
 # Joins the parts of a composite key (hashtag pair, entity text and label) into one keyword
 # Elasticsearch can count: a control character that sorts below every printable one, so keys
@@ -180,16 +179,11 @@ def entity_buckets(counts: Iterable[tuple[str, str, int]], top: int) -> list[Ent
     return [EntityBucket(text=t, label=lb, count=n) for t, lb, n in _top_pairs(counts, top)]
 
 
-def _comparable(media: Media) -> bool:
-    """Whether the near-duplicate pass can compare this image: a 64-bit pHash and a colour
-    signature of the size :func:`vision.phash.image_hashes` makes. A stored image with a
-    damaged hash would otherwise make every later batch's comparison raise."""
-    try:
-        colour = bytes.fromhex(media.colour or "")
-        chunk_keys(media.phash or "")
-    except ValueError:
-        return False
-    return len(colour) == 3 * COLOUR_CELLS[0] * COLOUR_CELLS[1]
+def _indexable(media: Media) -> bool:
+    """Whether a later batch can be pointed at this image: the media step hashed it and wrote
+    the chunk keys it is found under. Whether two hashes compare is the media step's check,
+    made when it reads the candidates back (:func:`vision.groups.near_originals`)."""
+    return bool(media.phash and media.colour and media.phash_chunks)
 
 
 class OriginalImage(NamedTuple):
@@ -206,9 +200,9 @@ def original_images(post: Post) -> list[OriginalImage]:
     candidates, so a chain of copies ends after one link), so later batches find it by
     :func:`vision.groups.probe_keys`."""
     return [OriginalImage(n, ImageRef(media_key(post.id, n), post.id, post.created_at,
-                                      media.phash, media.colour), chunk_keys(media.phash))
+                                      media.phash, media.colour), list(media.phash_chunks))
             for n, media in enumerate(post.media)
-            if media.duplicate_of is None and _comparable(media)]
+            if media.duplicate_of is None and _indexable(media)]
 
 
 def best_images(shared: Mapping[ImageRef, int], limit: int) -> list[ImageRef]:

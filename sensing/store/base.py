@@ -14,8 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from sensing.schemas import Author, Campaign, Post, SentimentLabel
-from vision.groups import ImageRef
+from sensing.schemas import Author, Campaign, ImageRef, Post, SentimentLabel
 
 Interval = Literal["hour", "day", "week"]
 DEFAULT_LABEL_THRESHOLD = 0.5  # an image classifier's label counts from this score up

@@ -52,7 +52,7 @@ from typing import Any
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
 
 from sensing.query import parse_query, to_es
-from sensing.schemas import Author, Campaign, Post
+from sensing.schemas import Author, Campaign, ImageRef, Post, media_key
 from sensing.store._common import (
     aspect_buckets,
     best_images,
@@ -83,7 +83,6 @@ from sensing.store.base import (
     Store,
     UpsertResult,
 )
-from vision.groups import ImageRef, media_key
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from sensing.query import parse_query, to_fts
-from sensing.schemas import Author, Campaign, Post
+from sensing.schemas import Author, Campaign, ImageRef, Post, media_key
 from sensing.store._common import (
     aspect_buckets,
     aspect_pairs,
@@ -55,7 +55,6 @@ from sensing.store.base import (
     Store,
     UpsertResult,
 )
-from vision.groups import ImageRef, media_key
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS posts (

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from crawlers.samples.server import start_sample_server
+from samples.server import start_sample_server
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -18,7 +18,7 @@ def sensing(*args: str, cwd: Path, timeout: float = 300) -> subprocess.Completed
     path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)
     env = {**os.environ, "SENSING_DATA_DIR": str(cwd / "data"), "COLUMNS": "200",
            "PYTHONPATH": path}
-    return subprocess.run([sys.executable, "-m", "sensing.cli", *args], cwd=cwd, env=env,
+    return subprocess.run([sys.executable, "-m", "app.cli", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=timeout)
 
 

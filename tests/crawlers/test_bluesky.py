@@ -16,9 +16,9 @@ import pytest
 from processes import kill_midway
 
 from crawlers.run import run_crawl, settings_env
-from crawlers.samples.platforms.bluesky import LAUNCH, Bluesky, build_network, did_for
-from crawlers.samples.server import SampleServer, start_sample_server
 from crawlers.spiders.bluesky import post_id
+from samples.platforms.bluesky import LAUNCH, Bluesky, build_network, did_for
+from samples.server import SampleServer, start_sample_server
 from sensing.config import Settings
 from sensing.query import matches, parse_query
 

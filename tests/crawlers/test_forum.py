@@ -17,8 +17,8 @@ from w3lib.html import remove_tags
 import crawlers.forums as forums_package
 from crawlers.forums.dates import parse_date
 from crawlers.run import run_crawl
-from crawlers.samples.platforms.forum import Forum, Thread
-from crawlers.samples.server import SampleServer, start_sample_server
+from samples.platforms.forum import Forum, Thread
+from samples.server import SampleServer, start_sample_server
 from sensing.config import Settings
 from sensing.query import matches, parse_query
 

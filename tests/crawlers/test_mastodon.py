@@ -14,9 +14,9 @@ from processes import kill_midway
 from w3lib.html import remove_tags
 
 from crawlers.run import run_crawl
-from crawlers.samples.platforms.mastodon import load_statuses
-from crawlers.samples.server import SampleServer, start_sample_server
 from crawlers.spiders.mastodon import hashtags_for
+from samples.platforms.mastodon import load_statuses
+from samples.server import SampleServer, start_sample_server
 from sensing.config import Settings
 from sensing.query import matches, parse_query
 

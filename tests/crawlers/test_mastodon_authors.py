@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 
 from crawlers.run import CrawlStats, run_crawl
-from crawlers.samples.mastodon_followers import HOBBIES, INFLUENCER, SAMPLED, build_followers
-from crawlers.samples.platforms.mastodon import RateWindow, load_statuses
-from crawlers.samples.server import SampleServer, start_sample_server
 from crawlers.sinks import authors_path
+from samples.mastodon_followers import HOBBIES, INFLUENCER, SAMPLED, build_followers
+from samples.platforms.mastodon import RateWindow, load_statuses
+from samples.server import SampleServer, start_sample_server
 from sensing.config import Settings
 from sensing.schemas import Author
 

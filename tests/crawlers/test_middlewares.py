@@ -20,8 +20,8 @@ from scrapy.http.headers import Headers
 
 from crawlers.middlewares import parse_rate_limit, quota_of
 from crawlers.run import settings_env
-from crawlers.samples.platforms.mastodon import RateWindow
-from crawlers.samples.server import SampleServer, start_sample_server
+from samples.platforms.mastodon import RateWindow
+from samples.server import SampleServer, start_sample_server
 from sensing.config import Settings
 
 TOLERANCE = 0.1  # the log records when a request was answered, not when it was sent

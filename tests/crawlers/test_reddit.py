@@ -20,7 +20,8 @@ import pytest
 from processes import kill_midway
 
 from crawlers.run import CrawlStats, run_crawl
-from crawlers.samples.platforms.reddit import (
+from crawlers.spiders.reddit import GONE_BODIES, reddit_query
+from samples.platforms.reddit import (
     LAUNCH,
     THREADS,
     C,
@@ -29,8 +30,7 @@ from crawlers.samples.platforms.reddit import (
     build_corpus,
     search_words,
 )
-from crawlers.samples.server import SampleServer, start_sample_server
-from crawlers.spiders.reddit import GONE_BODIES, reddit_query
+from samples.server import SampleServer, start_sample_server
 from sensing.config import Settings
 from sensing.query import matches, parse_query
 

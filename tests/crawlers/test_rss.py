@@ -14,8 +14,8 @@ import pytest
 from processes import kill_midway
 
 from crawlers.run import CrawlStats, run_crawl
-from crawlers.samples.platforms.news import LAUNCH, MEMBERS, Article, News, build_corpus
-from crawlers.samples.server import SampleServer, start_sample_server
+from samples.platforms.news import LAUNCH, MEMBERS, Article, News, build_corpus
+from samples.server import SampleServer, start_sample_server
 from sensing.config import Settings
 from sensing.query import matches, parse_query
 

@@ -19,9 +19,9 @@ import pytest
 from processes import kill_midway
 
 from crawlers.run import CrawlStats, run_crawl, settings_env
-from crawlers.samples.platforms.youtube import API_KEY, COST, LAUNCH, CorpusBuilder, Youtube
-from crawlers.samples.server import SampleServer, start_sample_server
 from crawlers.spiders.youtube import search_terms
+from samples.platforms.youtube import API_KEY, COST, LAUNCH, CorpusBuilder, Youtube
+from samples.server import SampleServer, start_sample_server
 from sensing.config import Settings
 from sensing.query import matches, parse_query
 

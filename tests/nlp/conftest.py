@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from nlp.pipeline import DEFAULT_PIPELINE, BatchContext, build_pipeline
+from analysis.pipeline import DEFAULT_PIPELINE, BatchContext, build_pipeline
 from sensing.schemas import AuthorRef, Post
 
 PIPELINE = build_pipeline(DEFAULT_PIPELINE)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from analysis.pipeline import BatchContext, build_pipeline
 from nlp.aspects import Lexicon, builtin_lexicon, clauses, normalise, opinion
-from nlp.pipeline import BatchContext, build_pipeline
 from sensing.schemas import AspectSpec, Campaign, Sentiment
 from tests.nlp.conftest import LAUNCH, post
 

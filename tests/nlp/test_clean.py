@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nlp.pipeline import BatchContext
+from analysis.pipeline import BatchContext
 from nlp.steps.clean import Clean
 from sensing.schemas import Post
 from tests.nlp.conftest import post

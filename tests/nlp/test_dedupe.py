@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from nlp.pipeline import BatchContext, build_pipeline
+from analysis.pipeline import BatchContext, build_pipeline
 from sensing.schemas import Post
 from sensing.store.sqlite import SqliteStore
 from tests.nlp.conftest import analyse, post

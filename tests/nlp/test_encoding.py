@@ -7,10 +7,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from analysis.pipeline import BatchContext, build_pipeline
+from lab.evals.relevance import CAMPAIGNS
+from nlp.builds import ENCODER_RECORD
 from nlp.encoding import batch_states, reading_model, shares_encoder
-from nlp.eval.relevance import CAMPAIGNS
-from nlp.pipeline import BatchContext, build_pipeline
-from nlp.train import ENCODER_RECORD
 from nlp.transformer import load_model
 from sensing.config import Settings
 from tests.nlp.conftest import post

@@ -11,10 +11,10 @@ import time
 
 import pytest
 
+from analysis.pipeline import DEFAULT_PIPELINE, BatchContext, build_pipeline
 from nlp.korean import kiwi
 from nlp.linguistics import analyse
 from nlp.linguistics.results import LABELS
-from nlp.pipeline import DEFAULT_PIPELINE, BatchContext, build_pipeline
 from nlp.steps.entities import Entities, EntitiesOptions, campaign_names
 from sensing.schemas import Campaign, Post
 from tests.nlp.conftest import LAUNCH, post

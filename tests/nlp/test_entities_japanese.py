@@ -11,8 +11,8 @@ import time
 
 import pytest
 
+from analysis.pipeline import BatchContext
 from nlp.linguistics import PIPELINES, analyse, japanese_backend
-from nlp.pipeline import BatchContext
 from nlp.steps.entities import Entities, EntitiesOptions
 from sensing.schemas import Campaign, Post
 from tests.nlp.conftest import LAUNCH, post

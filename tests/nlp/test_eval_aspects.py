@@ -1,4 +1,4 @@
-"""``nlp.eval.aspects`` and ``sensing eval aspects``: the hand-labelled multilingual aspect
+"""``lab.evals.aspects`` and ``sensing eval aspects``: the hand-labelled multilingual aspect
 set, the detection and sentiment metrics, and the table beside the post-label baseline."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from nlp.aspects import TAXONOMY
-from nlp.eval.aspects import (
+from app.cli import app
+from lab.evals.aspects import (
     LabelledAspects,
     Outcome,
     evaluate,
@@ -20,7 +20,7 @@ from nlp.eval.aspects import (
     mistakes,
     score,
 )
-from sensing.cli import app
+from nlp.aspects import TAXONOMY
 
 LANGUAGES = {"en", "ko", "ja", "es", "fr", "de", "pt", "zh"}
 SET = load_set()

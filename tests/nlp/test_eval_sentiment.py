@@ -1,4 +1,4 @@
-"""``nlp.eval.sentiment``: the hand-labelled multilingual evaluation set, the metrics, the
+"""``lab.evals.sentiment``: the hand-labelled multilingual evaluation set, the metrics, the
 harness that scores any sentiment step on it, and the held-out split of the VADER tweets."""
 
 from __future__ import annotations
@@ -12,21 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from nlp.eval.sentiment import (
+from lab.corpora import LabelledPost, held_out, is_held_out, load_set, vader_label, vader_tweets
+from lab.evals.sentiment import (
     LABELS,
-    LabelledPost,
     Scores,
     accuracy,
     confusion_matrix,
     evaluate,
     format_table,
-    held_out,
-    is_held_out,
-    load_set,
     macro_f1,
     run_evaluation,
-    vader_label,
-    vader_tweets,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -64,7 +59,7 @@ def test_ids_and_texts_are_unique() -> None:
 
 
 def test_no_text_is_taken_from_the_bundled_sample_corpora() -> None:
-    samples = REPO / "crawlers" / "samples"
+    samples = REPO / "samples"
     corpora = _norm(html.unescape(" ".join(
         path.read_text(encoding="utf-8") for path in sorted(samples.rglob("*"))
         if path.suffix in {".py", ".json"})))

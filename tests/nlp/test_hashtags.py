@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from analysis.pipeline import BatchContext
 from nlp.cooccurrence import hashtag_cooccurrence
 from nlp.hashtag_split import split_hashtag
-from nlp.pipeline import BatchContext
 from nlp.steps.hashtags import Hashtags, normalise_hashtag
 from sensing.schemas import Post
 from tests.nlp.conftest import analyse, post

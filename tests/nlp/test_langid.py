@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from nlp.pipeline import BatchContext
+from analysis.pipeline import BatchContext
 from sensing.schemas import Campaign
 from tests.nlp.conftest import analyse, post
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from itertools import combinations
 
-from nlp.eval.dedupe import evaluate, format_table, load_set
+from lab.evals.dedupe import evaluate, format_table, load_set
 from nlp.near_dupes import (
     DEFAULT_SCHEME,
     MinHashScheme,

@@ -8,15 +8,15 @@ from typing import Any
 
 import pytest
 
-from nlp.pipeline import (
+from analysis.pipeline import (
     DEFAULT_PIPELINE,
     BatchContext,
     Pipeline,
     Step,
     build_pipeline,
-    register,
     registered_steps,
 )
+from analysis.registry import register
 from nlp.steps.clean import Clean
 from nlp.steps.sentiment_lexicon import LexiconSentiment
 from sensing.schemas import Campaign, Post
@@ -133,7 +133,7 @@ def test_registering_checks_the_self_description() -> None:
 
     with pytest.raises(TypeError, match="unknown Post fields"):
         register(Typo)
-    with pytest.raises(ValueError, match="two analysis steps are named 'clean'"):
+    with pytest.raises(ValueError, match="two analyses are named 'clean'"):
         register(type("OtherClean", (Fragile,), {"name": "clean"}))
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawlers.samples.build_corpus import COLLISIONS
-from nlp.pipeline import BatchContext, build_pipeline
+from analysis.pipeline import BatchContext, build_pipeline
 from nlp.related_keywords import (
     AspectEvidence,
     RelatedKeywords,
@@ -17,6 +16,7 @@ from nlp.related_keywords import (
     post_terms,
     text_terms,
 )
+from samples.build_corpus import COLLISIONS
 from sensing.query import parse_query
 from sensing.schemas import AspectSentiment, AspectSpec, Campaign, Post
 from tests.nlp.conftest import LAUNCH, post

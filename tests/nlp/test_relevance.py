@@ -9,9 +9,9 @@ from datetime import datetime
 
 import pytest
 
+from analysis.pipeline import BatchContext, build_pipeline
+from lab.evals.relevance import CAMPAIGNS, evaluate
 from nlp.encoding import reading_model
-from nlp.eval.relevance import CAMPAIGNS, evaluate
-from nlp.pipeline import BatchContext, build_pipeline
 from nlp.steps.relevance import CENTER, mentions, profile_text
 from sensing.config import Settings
 from sensing.schemas import Campaign

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from nlp.pipeline import BatchContext, Pipeline, build_pipeline
+from analysis.pipeline import BatchContext, Pipeline, build_pipeline
 from nlp.steps.clean import Clean
 from nlp.steps.sentiment import (
     ModelSentiment,

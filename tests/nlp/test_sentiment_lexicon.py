@@ -3,7 +3,7 @@ honest marker where nothing was measured."""
 
 from __future__ import annotations
 
-from nlp.pipeline import BatchContext, build_pipeline
+from analysis.pipeline import BatchContext, build_pipeline
 from nlp.steps.sentiment_lexicon import LexiconSentiment, emoji_valences
 from sensing.schemas import Post
 from tests.nlp.conftest import post

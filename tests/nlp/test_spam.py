@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 
 import nlp.steps.spam  # noqa: F401 - registers the step for pipelines built here
-from crawlers.samples.platforms.mastodon import load_statuses
-from crawlers.samples.platforms.reddit import GIVEAWAY, SPAM_REPLY
-from nlp.eval.spam import evaluate
-from nlp.pipeline import BatchContext, build_pipeline
+from analysis.pipeline import BatchContext, build_pipeline
+from lab.evals.spam import evaluate
 from nlp.steps.spam import Spam, SpamOptions, suspicious_host
+from samples.platforms.mastodon import load_statuses
+from samples.platforms.reddit import GIVEAWAY, SPAM_REPLY
 from sensing.schemas import AuthorRef, Campaign, Post
 from tests.nlp.conftest import LAUNCH, post
 

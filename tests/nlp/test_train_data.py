@@ -1,4 +1,4 @@
-"""``nlp.train.data`` and ``nlp.train.fetch``: what the sentiment model may learn from.
+"""``lab.train.data`` and ``lab.train.fetch``: what the sentiment model may learn from.
 
 The held-out rows must be exactly the ones ``sensing eval sentiment`` scores, and no text the
 project's figures are measured on may reach training. Read from the archives ``sensing models
@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from nlp.eval.sentiment import held_out, load_set, vader_tweets
-from nlp.text import hash_form
-from nlp.train.data import VADER_ARCHIVE, held_out_sets, training_sets
-from nlp.train.fetch import Archive, FetchError, fetch
+from lab.corpora import VADER_ARCHIVE, held_out, held_out_sets, load_set, vader_tweets
+from lab.train.data import training_sets
+from lab.train.fetch import Archive, FetchError, fetch
 from sensing.config import Settings
+from sensing.text import hash_form
 
 DATA = Settings().models_dir / "data"
 

@@ -1,4 +1,4 @@
-"""``nlp.train.sentiment``: the classifier head on the frozen encoder, and the built model.
+"""``lab.train.sentiment``: the classifier head on the frozen encoder, and the built model.
 
 The mechanics are checked on a tiny random BERT (fast, exact); the model ``sensing models
 build`` wrote is checked as a user loads it: by path, through transformers' Auto classes.
@@ -18,15 +18,15 @@ from transformers import (
     BertModel,
 )
 
-from nlp.train import MODEL_RECORD
-from nlp.train.build import SENTIMENT_DIR
-from nlp.train.sentiment import (
+from lab.train.build import SENTIMENT_DIR
+from lab.train.sentiment import (
     ID2LABEL,
     TrainSpec,
     classifier_from_encoder,
     predict,
     train_head,
 )
+from nlp.builds import MODEL_RECORD
 from sensing.config import Settings
 
 BUILT = Settings().models_dir / SENTIMENT_DIR

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nlp.eval.sentiment import load_set
+from lab.corpora import load_set
 from nlp.transformer import MAX_TOKENS, ModelNotFound, TransformerModel, load_model
 from sensing.config import Settings
 

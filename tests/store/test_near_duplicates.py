@@ -3,8 +3,8 @@ answers on both backends (the ``store`` fixture runs each test on SQLite and Ela
 
 from __future__ import annotations
 
-from nlp.eval.dedupe import as_posts, load_set
-from nlp.pipeline import BatchContext, build_pipeline
+from analysis.pipeline import BatchContext, build_pipeline
+from lab.evals.dedupe import as_posts, load_set
 from sensing.schemas import Post
 from sensing.store import Store
 from tests.store.conftest import make_post

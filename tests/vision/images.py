@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter
 
-SAMPLE_MEDIA = Path(__file__).resolve().parents[2] / "crawlers" / "samples" / "media"
+SAMPLE_MEDIA = Path(__file__).resolve().parents[2] / "samples" / "media"
 RED, BLUE, GREEN = (220, 20, 20), (20, 20, 220), (20, 200, 20)
 
 

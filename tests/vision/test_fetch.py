@@ -48,7 +48,7 @@ def test_the_format_is_sniffed_from_the_bytes_not_the_content_type(media_server:
 def test_the_bundled_sample_media_are_accepted(media_server: MediaServer,
                                                local_options: FetchOptions):
     names = sorted(path.name for path in images.SAMPLE_MEDIA.glob("*.png"))
-    assert names, "crawlers/samples/media has no PNGs"
+    assert names, "samples/media has no PNGs"
     with MediaFetcher(local_options) as fetcher:
         results = fetcher.fetch_many([media_server.url(f"/media/{name}") for name in names])
     assert [type(r) for r in results] == [Fetched] * len(names)

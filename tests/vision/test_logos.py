@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from PIL import Image, ImageOps
 
-from vision.eval_logos import evaluate
-from vision.logo_testset import BRAND, KINDS, Sample, draw_logos, generate, make_sample
+from lab.evals.logo_testset import BRAND, KINDS, Sample, draw_logos, generate, make_sample
+from lab.evals.logos import evaluate
 from vision.logos import LogoHit, LogoOptions, LogoRegistry, quad_overlap
 
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 import pytest
 from PIL import Image, ImageDraw
 
+from lab.evals.ocr import edit_distance, evaluate, normalised
+from lab.evals.ocr_testset import LANGS, font, generate
 from sensing.config import get_settings
 from vision import ocr
-from vision.eval_ocr import edit_distance, evaluate, normalised
 from vision.ocr import HANGUL, OcrUnavailable, read_text
-from vision.ocr_testset import LANGS, font, generate
 
 
 def drawn(text: str, family: str = "DejaVu Sans", size: int = 36) -> Image.Image:
@@ -112,7 +112,7 @@ def test_the_generated_set_is_the_same_for_the_same_seed():
 
 def test_character_error_rates_stay_below_the_measured_floor():
     """Two samples per language through the production routing. Measured on 10 per
-    language: 0.000 for en, es, ja, zh and 0.25 for ko (``python -m vision.eval_ocr``)."""
+    language: 0.000 for en, es, ja, zh and 0.25 for ko (``python -m lab.evals.ocr``)."""
     results = evaluate(generate(2, seed=0), engines=["auto"])["auto"]
     assert {lang: results[lang].cer <= 0.05 for lang in ("en", "es", "ja", "zh")} == {
         "en": True, "es": True, "ja": True, "zh": True}

@@ -7,12 +7,14 @@ from __future__ import annotations
 import itertools
 import random
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PIL import Image
 
+from sensing.schemas import ImageRef
 from tests.vision import images
-from vision.groups import chunk_keys, probe_keys
+from vision.groups import chunk_keys, near_originals, probe_keys
 from vision.phash import (
     DEFAULT_COLOUR_TOLERANCE,
     DEFAULT_THRESHOLD,
@@ -125,6 +127,19 @@ def test_groups_chain_single_link_and_are_sorted():
               "z": ImageHashes("ffffffffffffffff", colour)}
     assert group_near_duplicates(hashes, threshold=4) == [["a", "b", "c"]]
     assert group_near_duplicates(hashes, threshold=3) == []
+
+
+def test_stored_images_with_damaged_hashes_are_never_originals():
+    """A store hands back what it holds; an image whose hash or colour signature is damaged
+    would make every comparison raise, so it is skipped and the undamaged one still wins."""
+    when = datetime(2026, 5, 1, tzinfo=UTC)
+    colour = "10" * 12
+    known = [ImageRef("old#0", "old", when, "aaaabbbbccccdddd", "zz"),
+             ImageRef("old#1", "old", when, "not-a-hash-at-all", colour),
+             ImageRef("old#2", "old", when, "aaaabbbbccccdddd", colour[:6]),
+             ImageRef("old#3", "old", when + timedelta(hours=1), "aaaabbbbccccdddd", colour)]
+    new = ImageRef("new#0", "new", when + timedelta(days=1), "aaaabbbbccccdddd", colour)
+    assert near_originals([new], known) == {"new#0": "old#3"}
 
 
 @pytest.mark.parametrize("radius", [0, 3, 4, 10, 13, 20])

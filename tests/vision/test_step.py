@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from crawlers.samples.server import SampleServer, start_sample_server
-from nlp.pipeline import BatchContext, Pipeline, build_pipeline
+from analysis.pipeline import BatchContext, Pipeline, build_pipeline
+from samples.server import SampleServer, start_sample_server
 from sensing.config import Settings
-from sensing.schemas import Campaign, Media, Post
+from sensing.schemas import Campaign, ImageRef, Media, Post, media_key
 from tests.vision.conftest import MediaServer
 from vision.fetch import FetchOptions
-from vision.groups import ImageRef, chunk_keys, media_key
+from vision.groups import chunk_keys
 from vision.step import MediaOptions, MediaStep
 
 T0 = datetime(2026, 10, 16, 9, 0, tzinfo=UTC)
@@ -62,6 +62,7 @@ def test_an_image_gets_its_hashes_and_the_post_is_stamped(media_server: MediaSer
     [entry] = done.media
     assert len(entry.phash) == 16 and len(entry.colour) == 24
     assert entry.error is None and entry.duplicate_of is None
+    assert entry.phash_chunks == chunk_keys(entry.phash), "what a store indexes it under"
     assert done.pipeline.steps["media"] == MediaStep.version
 
 

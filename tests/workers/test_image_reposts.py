@@ -14,16 +14,15 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from crawlers.samples.server import start_sample_server
-from nlp.pipeline import build_pipeline
+from analysis.pipeline import build_pipeline
+from app.analyze_file import analyze_file
+from samples.server import start_sample_server
 from sensing.config import Settings
-from sensing.schemas import Campaign, Post
+from sensing.schemas import Campaign, Post, media_key
 from sensing.store import Store
 from tests.store import conftest as contract
 from tests.workers.conftest import raw_post
-from vision.groups import media_key
 from workers.analysis import analyze_and_index
-from workers.analyze_file import analyze_file
 
 # The store contract suite's fixtures: each test runs on SQLite and on Elasticsearch (this
 # ``store`` replaces the folder's SQLite-only one, which needs a Celery worker's settings).
@@ -93,7 +92,7 @@ def test_sensing_analyze_links_reposts_across_the_batches_of_a_file(
         tmp_path: Path, media_base: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """One post per batch, so only the file-wide index of original images can link them.
     The loopback image server is reached through the settings handed to the command."""
-    monkeypatch.setattr("workers.analyze_file.DEFAULT_PIPELINE", IMAGES_ONLY)
+    monkeypatch.setattr("app.analyze_file.DEFAULT_PIPELINE", IMAGES_ONLY)
     source = tmp_path / "posts.jsonl"
     source.write_text("".join(json.dumps(with_image(n, f"{media_base}/{name}", minutes)) + "\n"
                               for n, name, minutes in [(1, "x2-product-blue.png", 1),

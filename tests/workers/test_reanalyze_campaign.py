@@ -9,8 +9,8 @@ import pytest
 from celery import Celery
 from fastapi.testclient import TestClient
 
+from analysis.pipeline import BatchContext, build_pipeline
 from api.app import create_app
-from nlp.pipeline import BatchContext, build_pipeline
 from nlp.steps.aspects import Aspects
 from sensing.config import Settings
 from sensing.schemas import PipelineInfo, Post

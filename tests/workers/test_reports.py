@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from reports.build import build_report, render_html
 from sensing.schemas import AuthorRef, Campaign, Metrics, Post, Sentiment
 from sensing.store.sqlite import SqliteStore
-from workers.reports import build_report, render_html
 
 LAUNCH = datetime(2026, 10, 15, 12, 0, tzinfo=UTC)
 CAMPAIGN = Campaign(id="x2", name="Nova Lumina X2", query="lumina", launch_at=LAUNCH,

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from celery import Celery
 
-from crawlers.samples.server import start_sample_server
+from samples.server import start_sample_server
 from sensing.config import Settings
 from sensing.schemas import Campaign
 from sensing.store import PostFilter, Store

@@ -1,2 +1,0 @@
-"""The platforms the sample-sources server plays, one module each. Every module defines a
-:class:`crawlers.samples.server.Platform` subclass; the server finds them all by import."""
