@@ -185,12 +185,16 @@ def analyze(
 
 @app.command()
 def steps() -> None:
-    """List the analysis steps this installation knows, with what each adds to a post."""
+    """List the analyses this installation knows: the steps over posts (the default pipeline's
+    first, in its order) and over authors, then the analyses over a whole campaign, each with
+    what it adds."""
     from analysis.pipeline import registered_steps
+    from analysis.registry import registered
 
-    for step in registered_steps():
-        typer.echo(f"{step.name} {step.version}: {step.title}\n    {step.description}\n"
-                   f"    adds: {', '.join(step.adds)}")
+    for analysis in [*registered_steps(), *registered("campaign")]:
+        typer.echo(f"{analysis.name} {analysis.version} (over {analysis.kind}s): "
+                   f"{analysis.title}\n    {analysis.description}\n"
+                   f"    adds: {', '.join(analysis.adds)}")
 
 
 @app.command()
@@ -200,7 +204,8 @@ def report(
     = None,
 ) -> None:
     """Write the pre/post-launch reaction report (JSON + HTML) of a stored campaign."""
-    from reports.build import build_report, write_report
+    from reports.build import build_report
+    from reports.render import write_report
     from sensing.store import open_store
 
     settings = get_settings()
