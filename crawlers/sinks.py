@@ -89,7 +89,7 @@ def open_sink(spec: str, campaign_id: str | None) -> Sink:
         return JsonlSink(Path(spec.removeprefix("jsonl:")))
     try:
         sink_class = load_object(spec)
-    except (ValueError, ImportError, AttributeError) as exc:
+    except (ValueError, ImportError, NameError) as exc:
         raise ValueError(f"unknown crawl sink {spec!r}: use 'jsonl:<path>' or the dotted path "
                          f"of a sink class ({exc})") from None
     return sink_class(campaign_id)
