@@ -29,7 +29,7 @@ from typing import Any
 
 from analysis.pipeline import BatchContext, Pipeline
 from sensing.schemas import Campaign, PipelineInfo, Post
-from sensing.store import PostFilter, Store
+from sensing.store import PostFilter, PostStore
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ def _restamp(post: Post, before: PipelineInfo) -> None:
                                  steps={**before.steps, **post.pipeline.steps})
 
 
-def reanalyze(store: Store, campaign: Campaign, pipeline: Pipeline,
+def reanalyze(store: PostStore, campaign: Campaign, pipeline: Pipeline,
               batch_size: int = BATCH_SIZE) -> Reanalysis:
     """Run ``pipeline`` (see :func:`rerun_pipeline`) over every stored post of ``campaign``
     and store the results."""

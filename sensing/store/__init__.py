@@ -1,9 +1,22 @@
-"""Storage behind one interface; ``open_store`` picks the backend from settings."""
+"""Storage behind a few narrow interfaces (``base.py``); ``open_store`` picks the backend from
+settings and returns it as a :class:`Store`, which is all of them at once."""
 
 from __future__ import annotations
 
 from sensing.config import Settings
-from sensing.store.base import Aggregations, Bucket, PostFilter, SearchPage, Store, UpsertResult
+from sensing.store.base import (
+    Aggregations,
+    AuthorStore,
+    Bucket,
+    CampaignCatalog,
+    DuplicateIndex,
+    PostFilter,
+    PostStore,
+    SearchPage,
+    Store,
+    StoreLifecycle,
+    UpsertResult,
+)
 
 
 def open_store(settings: Settings) -> Store:
@@ -22,5 +35,6 @@ def open_store(settings: Settings) -> Store:
     return store
 
 
-__all__ = ["Aggregations", "Bucket", "PostFilter", "SearchPage", "Store", "UpsertResult",
+__all__ = ["Aggregations", "AuthorStore", "Bucket", "CampaignCatalog", "DuplicateIndex",
+           "PostFilter", "PostStore", "SearchPage", "Store", "StoreLifecycle", "UpsertResult",
            "open_store"]

@@ -1,8 +1,13 @@
-"""The store interface: everything the rest of Sensing may ask of storage.
+"""The store interfaces: everything the rest of Sensing may ask of storage.
 
-Two backends implement it (``elastic.py`` for production, ``sqlite.py`` for the embedded
-default) and one contract suite (``tests/store/``) runs against both, so a query answers the
-same on a laptop and on a cluster.
+A few narrow interfaces, one per kind of record and the consumers that need it: the posts
+(:class:`PostStore`: writes, search, aggregations, export), the duplicate lookups of analysis
+(:class:`DuplicateIndex`), authors (:class:`AuthorStore`), the campaign catalog
+(:class:`CampaignCatalog`), and the lifecycle the wiring calls (:class:`StoreLifecycle`).
+:class:`Store` is all of them at once. Two backends implement it (``elastic.py`` for
+production, ``sqlite.py`` for the embedded default) and one contract suite (``tests/store/``,
+a file or more per interface) runs against both, so a query answers the same on a laptop and
+on a cluster.
 """
 
 from __future__ import annotations
@@ -36,6 +41,9 @@ class PostFilter(BaseModel):
     author_id: str | None = None
     include_duplicates: bool = Field(True, description="False drops posts with duplicate_of set.")
     max_spam: float | None = Field(None, description="Drop posts with spam_score above this.")
+    spam_below: float | None = Field(None, ge=0.0, le=1.0, description="Drop posts with "
+                                     "spam_score at or above this: a spam threshold (the score "
+                                     "from which a post is spam), as reports apply it.")
     min_relevance: float | None = Field(None, ge=0.0, le=1.0, description="Drop posts with "
                                         "relevance below this (the query word in another "
                                         "sense); a campaign's relevance_threshold is the usual "
@@ -141,9 +149,17 @@ class UpsertResult(BaseModel):
     errors: list[str] = Field(default_factory=list, description="'<post id>: <reason>' each.")
 
 
-class Store(ABC):
-    """Storage for posts, authors and campaigns. Implementations are safe to call from
-    several worker threads; ``upsert_posts`` is idempotent (same post twice = one document)."""
+# -- the interfaces ---------------------------------------------------------------------------
+# Each consumer asks for the narrowest one that serves it, so a new kind of record (segments,
+# users, audit) arrives as one more interface beside these rather than more methods on a
+# single wide one, and a test stand-in implements only what its consumer calls.
+# Every public method belongs to exactly one interface (``tests/store/test_interfaces.py``).
+
+
+class StoreLifecycle(ABC):
+    """Bringing a backend up, checking it and letting it go. Only the wiring calls these
+    (``open_store``, the worker's runtime, the CLI and the demo) and the API's health endpoint
+    (``health``); nothing that reads or writes records needs them."""
 
     @abstractmethod
     def setup(self) -> None:
@@ -156,7 +172,13 @@ class Store(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
-    # posts
+
+class PostStore(ABC):
+    """The analysed posts: bulk writes, reads by id, search, counts, aggregations, export and
+    erasure. What the analysis worker indexes through, what re-analysis streams and writes back
+    (``workers/reanalysis.py``), and all that the API's search, aggregation, keyword and erasure
+    routes and the reports read."""
+
     @abstractmethod
     def upsert_posts(self, posts: Iterable[Post]) -> UpsertResult:
         """Insert or replace posts by id. ``campaign_ids`` is the union of the stored and the
@@ -185,6 +207,21 @@ class Store(ABC):
         """Every matching post once, in a consistent snapshot (ES point-in-time), any order."""
 
     @abstractmethod
+    def delete_author(self, author_id: str) -> int:
+        """Erase every post and the profile of an author (erasure requests); returns the
+        number of posts deleted. It lives with the posts, which are nearly all an author
+        leaves behind; the profile goes in the same call so one request erases a person."""
+
+
+class DuplicateIndex(ABC):
+    """Earlier posts of a campaign found by content hash, MinHash band and pHash chunk: all
+    that the analysis of a batch needs of the store. The ``dedupe`` and ``media`` steps see
+    earlier batches only through these lookups (the :class:`~analysis.pipeline.BatchContext`
+    hooks), so a batch can be analysed against anything that answers them. The answers come
+    from the posts written through :meth:`PostStore.upsert_posts` (their ``content_hash``,
+    ``minhash_bands`` and media hashes): two interfaces over the same documents."""
+
+    @abstractmethod
     def find_content_hashes(self, campaign_id: str, hashes: Iterable[str]) -> dict[str, str]:
         """For exact-duplicate detection: content hash -> id of the earliest stored post of
         the campaign with that hash (earliest by created_at, then id) among ``hashes``.
@@ -211,24 +248,44 @@ class Store(ABC):
         key). Images marked near-copies are not candidates, so a stored batch analysed again
         gets the same answers, as with :meth:`find_near_duplicates`."""
 
-    @abstractmethod
-    def delete_author(self, author_id: str) -> int:
-        """Erase every post and the profile of an author (erasure requests); returns the
-        number of posts deleted."""
 
-    # authors
-    @abstractmethod
-    def upsert_authors(self, authors: Iterable[Author]) -> UpsertResult: ...
+class AuthorStore(ABC):
+    """Author profiles (influencer and audience analysis), by id: all that the workers'
+    author task needs (``index_authors``, which merges a profile's campaigns with the stored
+    ones). Erasing an author is :meth:`PostStore.delete_author`, which
+    takes the profile too."""
 
     @abstractmethod
-    def get_author(self, author_id: str) -> Author | None: ...
-
-    # campaigns
-    @abstractmethod
-    def save_campaign(self, campaign: Campaign) -> None: ...
+    def upsert_authors(self, authors: Iterable[Author]) -> UpsertResult:
+        """Insert or replace profiles by id (the caller merges ``campaign_ids``)."""
 
     @abstractmethod
-    def get_campaign(self, campaign_id: str) -> Campaign | None: ...
+    def get_author(self, author_id: str) -> Author | None:
+        """The stored profile, or None."""
+
+
+class CampaignCatalog(ABC):
+    """The campaigns: a handful of small documents, read far more often than written. All
+    that the API's campaign routes, the beat schedule (due crawls) and the tasks resolving a
+    ``campaign_id`` need."""
 
     @abstractmethod
-    def list_campaigns(self) -> list[Campaign]: ...
+    def save_campaign(self, campaign: Campaign) -> None:
+        """Insert or replace a campaign by id."""
+
+    @abstractmethod
+    def get_campaign(self, campaign_id: str) -> Campaign | None:
+        """The stored campaign, or None."""
+
+    @abstractmethod
+    def list_campaigns(self) -> list[Campaign]:
+        """Every campaign, by id ascending."""
+
+
+class Store(StoreLifecycle, PostStore, DuplicateIndex, AuthorStore, CampaignCatalog):
+    """Every interface at once: what a backend implements and ``open_store`` returns, one
+    client over one connection. Declares nothing of its own; a new method goes on the narrow
+    interface it belongs to (or a new one), never here.
+
+    Implementations are safe to call from several worker threads; ``upsert_posts`` is
+    idempotent (same post twice = one document)."""

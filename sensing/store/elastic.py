@@ -154,6 +154,9 @@ def _nanos(moment: datetime) -> int:
 
 
 class ElasticStore(Store):
+    """Every store interface (:class:`~sensing.store.base.Store`) over the indices behind
+    the ``prefix`` aliases."""
+
     def __init__(self, url: str, prefix: str = "sensing", shards: int = 1, replicas: int = 0):
         self.url = url
         self.prefix = prefix
@@ -164,7 +167,7 @@ class ElasticStore(Store):
         self.authors = f"{prefix}-authors"
         self.campaigns = f"{prefix}-campaigns"
 
-    # -- plumbing --------------------------------------------------------------------------
+    # -- lifecycle (StoreLifecycle) and plumbing -------------------------------------------
     def setup(self) -> None:
         for alias, mapping in ((self.posts, POST_MAPPING), (self.authors, AUTHOR_MAPPING),
                                (self.campaigns, CAMPAIGN_MAPPING)):
@@ -248,6 +251,8 @@ class ElasticStore(Store):
             must_not.append({"exists": {"field": "duplicate_of"}})
         if flt.max_spam is not None:
             filters.append({"range": {"spam_score": {"lte": flt.max_spam}}})
+        if flt.spam_below is not None:
+            filters.append({"range": {"spam_score": {"lt": flt.spam_below}}})
         if flt.min_relevance is not None:
             filters.append({"range": {"relevance": {"gte": flt.min_relevance}}})
         return {"bool": {"must": must, "filter": filters, "must_not": must_not}}
@@ -272,7 +277,7 @@ class ElasticStore(Store):
             source.pop(field, None)
         return Post.model_validate(source)
 
-    # -- posts -----------------------------------------------------------------------------
+    # -- posts (PostStore) -----------------------------------------------------------------
     def upsert_posts(self, posts: Iterable[Post]) -> UpsertResult:
         """Create new posts; replace stored ones with the union of campaign ids, guarded by
         their sequence numbers. A concurrent writer makes the guard fail (409): those posts
@@ -427,6 +432,19 @@ class ElasticStore(Store):
         for hit in self._scan(self._query(flt), batch_size):
             yield self._post(hit["_source"])
 
+    def delete_author(self, author_id: str) -> int:
+        """Erasure without ``_delete_by_query``: scan the author's posts, bulk-delete them."""
+        query = {"term": {"author.id": author_id}}
+        actions = ({"_op_type": "delete", "_index": hit["_index"], "_id": hit["_id"]}
+                   for hit in self._scan(query, 500, source=False))
+        deleted, _ = helpers.bulk(self.es, actions, refresh=True, raise_on_error=False)
+        try:
+            self.es.delete(index=self.authors, id=author_id, refresh=True)
+        except NotFoundError:
+            pass
+        return deleted
+
+    # -- duplicate lookups (DuplicateIndex) ------------------------------------------------
     def find_content_hashes(self, campaign_id: str, hashes: Iterable[str]) -> dict[str, str]:
         wanted = list(dict.fromkeys(hashes))
         if not wanted:
@@ -499,19 +517,7 @@ class ElasticStore(Store):
                                     image["phash"], image["colour"])] = count
         return best_images(shared, limit)
 
-    def delete_author(self, author_id: str) -> int:
-        """Erasure without ``_delete_by_query``: scan the author's posts, bulk-delete them."""
-        query = {"term": {"author.id": author_id}}
-        actions = ({"_op_type": "delete", "_index": hit["_index"], "_id": hit["_id"]}
-                   for hit in self._scan(query, 500, source=False))
-        deleted, _ = helpers.bulk(self.es, actions, refresh=True, raise_on_error=False)
-        try:
-            self.es.delete(index=self.authors, id=author_id, refresh=True)
-        except NotFoundError:
-            pass
-        return deleted
-
-    # -- authors and campaigns -------------------------------------------------------------
+    # -- authors (AuthorStore) and campaigns (CampaignCatalog) -----------------------------
     def upsert_authors(self, authors: Iterable[Author]) -> UpsertResult:
         result = UpsertResult()
         for author in authors:

@@ -162,13 +162,15 @@ def _from_us(value: int) -> datetime:
 
 
 class SqliteStore(Store):
+    """Every store interface (:class:`~sensing.store.base.Store`) over one SQLite file."""
+
     def __init__(self, path: Path | str, timeout: float = 30.0):
         self.path = Path(path)
         self.timeout = timeout
         self._lock = threading.RLock()
         self._db: sqlite3.Connection | None = None
 
-    # -- plumbing --------------------------------------------------------------------------
+    # -- lifecycle (StoreLifecycle) and plumbing -------------------------------------------
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=self.timeout, check_same_thread=False,
                              isolation_level=None)
@@ -267,6 +269,9 @@ class SqliteStore(Store):
         if flt.max_spam is not None:
             clauses.append("p.spam_score <= ?")
             args.append(flt.max_spam)
+        if flt.spam_below is not None:
+            clauses.append("p.spam_score < ?")
+            args.append(flt.spam_below)
         if flt.min_relevance is not None:
             clauses.append("p.relevance >= ?")
             args.append(flt.min_relevance)
@@ -276,7 +281,7 @@ class SqliteStore(Store):
         with self._lock:
             return self.db.execute(sql, list(args)).fetchall()
 
-    # -- posts -----------------------------------------------------------------------------
+    # -- posts (PostStore) -----------------------------------------------------------------
     def upsert_posts(self, posts: Iterable[Post]) -> UpsertResult:
         result = UpsertResult()
         with self._lock:
@@ -439,6 +444,25 @@ class SqliteStore(Store):
         finally:
             db.close()
 
+    def delete_author(self, author_id: str) -> int:
+        with self._lock:
+            db = self.db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                rows = db.execute("SELECT rowid, id FROM posts WHERE author_id = ?",
+                                  (author_id,)).fetchall()
+                for rowid, post_id in rows:
+                    db.execute("DELETE FROM posts_fts WHERE rowid = ?", (rowid,))
+                    self._delete_side_rows(db, post_id)
+                db.execute("DELETE FROM posts WHERE author_id = ?", (author_id,))
+                db.execute("DELETE FROM authors WHERE id = ?", (author_id,))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        return len(rows)
+
+    # -- duplicate lookups (DuplicateIndex) ------------------------------------------------
     def find_content_hashes(self, campaign_id: str, hashes: Iterable[str]) -> dict[str, str]:
         wanted = list(dict.fromkeys(hashes))
         found: dict[str, str] = {}
@@ -497,25 +521,7 @@ class SqliteStore(Store):
                                 phash, colour)] += count
         return best_images(shared, limit)
 
-    def delete_author(self, author_id: str) -> int:
-        with self._lock:
-            db = self.db
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                rows = db.execute("SELECT rowid, id FROM posts WHERE author_id = ?",
-                                  (author_id,)).fetchall()
-                for rowid, post_id in rows:
-                    db.execute("DELETE FROM posts_fts WHERE rowid = ?", (rowid,))
-                    self._delete_side_rows(db, post_id)
-                db.execute("DELETE FROM posts WHERE author_id = ?", (author_id,))
-                db.execute("DELETE FROM authors WHERE id = ?", (author_id,))
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-        return len(rows)
-
-    # -- authors and campaigns -------------------------------------------------------------
+    # -- authors (AuthorStore) and campaigns (CampaignCatalog) -----------------------------
     def upsert_authors(self, authors: Iterable[Author]) -> UpsertResult:
         result = UpsertResult()
         with self._lock:

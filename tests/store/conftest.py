@@ -1,5 +1,18 @@
 """One store contract, two backends: every test here runs against SQLite and against the real
-Elasticsearch (each test in its own index prefix, removed afterwards)."""
+Elasticsearch (each test in its own index prefix, removed afterwards).
+
+The contract is a file or more per interface of ``sensing/store/base.py``:
+
+- ``StoreLifecycle``: ``test_lifecycle.py``, and ``test_upgrade.py`` (``setup`` over data an
+  older version wrote);
+- ``PostStore``: ``test_posts.py``, ``test_aggregations.py``;
+- ``DuplicateIndex``: ``test_content_hashes.py``, ``test_near_duplicates.py``,
+  ``test_near_duplicate_images.py``;
+- ``AuthorStore``: ``test_authors.py``; ``CampaignCatalog``: ``test_campaigns.py``.
+
+``test_interfaces.py`` keeps the interfaces narrow (each method on exactly one) and both
+backends complete (every method of every interface, with its parameters).
+"""
 
 from __future__ import annotations
 

@@ -1,14 +1,16 @@
-"""What the analysis adds to aggregations — aspect x sentiment, image subjects x hashtags,
-hashtag pairs, keywords, entities — and the relevance floor, held to the same answers on both
-backends (the ``store`` fixture runs each test on SQLite and Elasticsearch)."""
+"""``PostStore.aggregate``: volume and the ranked lists, what the analysis adds to them —
+aspect x sentiment, image subjects x hashtags, hashtag pairs, keywords, entities — and the
+relevance floor, held to the same answers on both backends (the ``store`` fixture runs each
+test on SQLite and Elasticsearch)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from sensing.schemas import AspectSentiment, Entity, Media, Post
-from sensing.store import PostFilter, Store
-from tests.store.conftest import make_post
+from sensing.store import PostFilter, PostStore
+from tests.store.conftest import T0, make_post
 
 
 def analysed(n: int, *, aspects: tuple[tuple[str, str], ...] = (),
@@ -30,7 +32,34 @@ def label(name: str, score: Any, model: str = "effnet-lite0") -> dict[str, Any]:
     return {"label": name, "score": score, "model": model}
 
 
-def test_aspects_count_posts_per_sentiment_biggest_first(store: Store) -> None:
+def test_volume_and_the_ranked_lists(store: PostStore) -> None:
+    store.upsert_posts([
+        make_post(1, hours=0, hashtags=("novalumina", "x2"), author="a1"),
+        make_post(2, hours=1, hashtags=("novalumina",), author="a2", sentiment="negative"),
+        make_post(3, hours=49, hashtags=("x2",), author="a1", lang="ko"),
+        make_post(4, hours=200, hashtags=("novalumina",), author="a1", source="rss",
+                  sentiment=None),
+    ])
+    agg = store.aggregate(PostFilter(), interval="day", top=5)
+    assert agg.total == 4
+    assert [(b.key[:10], b.count) for b in agg.volume] == [
+        ("2026-10-12", 2), ("2026-10-13", 0), ("2026-10-14", 1), ("2026-10-15", 0),
+        ("2026-10-16", 0), ("2026-10-17", 0), ("2026-10-18", 0), ("2026-10-19", 0),
+        ("2026-10-20", 1)]
+    assert [(b.key, b.count) for b in agg.sentiment] == [("positive", 2), ("negative", 1)]
+    assert [(b.key, b.count) for b in agg.hashtags] == [("novalumina", 3), ("x2", 2)]
+    assert [(b.key, b.count) for b in agg.authors] == [("a1", 3), ("a2", 1)]
+    assert [(b.key, b.count) for b in agg.sources] == [("mastodon", 3), ("rss", 1)]
+    assert [(b.key, b.count) for b in agg.langs] == [("en", 3), ("ko", 1)]
+    weeks = store.aggregate(PostFilter(), interval="week")
+    assert [(b.key[:10], b.count) for b in weeks.volume] == [("2026-10-12", 3),
+                                                             ("2026-10-19", 1)]
+    hours = store.aggregate(PostFilter(until=T0 + timedelta(hours=2)), interval="hour")
+    assert [(b.key[11:16], b.count) for b in hours.volume] == [("09:00", 1), ("10:00", 1)]
+    assert store.aggregate(PostFilter(query="nothingmatches")).volume == []
+
+
+def test_aspects_count_posts_per_sentiment_biggest_first(store: PostStore) -> None:
     store.upsert_posts([
         analysed(1, aspects=(("camera", "positive"), ("battery", "negative"))),
         # mixed feelings about the camera, and one praise said twice
@@ -68,7 +97,7 @@ def camera_buyers() -> list[Post]:
     ]
 
 
-def test_image_subjects_with_their_share_and_hashtags(store: Store) -> None:
+def test_image_subjects_with_their_share_and_hashtags(store: PostStore) -> None:
     store.upsert_posts(camera_buyers())
     agg = store.aggregate(PostFilter(), top=5)
     assert agg.images == 6
@@ -81,7 +110,7 @@ def test_image_subjects_with_their_share_and_hashtags(store: Store) -> None:
         [("travel", 1)]]
 
 
-def test_the_image_label_threshold_is_a_parameter(store: Store) -> None:
+def test_the_image_label_threshold_is_a_parameter(store: PostStore) -> None:
     store.upsert_posts(camera_buyers())
     sure = store.aggregate(PostFilter(), label_threshold=0.75)
     assert sure.images == 6  # the base of the shares does not move with the threshold
@@ -92,7 +121,7 @@ def test_the_image_label_threshold_is_a_parameter(store: Store) -> None:
     assert [h.key for h in anything.image_labels[0].hashtags] == ["cameralife"]
 
 
-def test_hashtag_pairs_count_posts_using_both(store: Store) -> None:
+def test_hashtag_pairs_count_posts_using_both(store: PostStore) -> None:
     store.upsert_posts([
         analysed(1, hashtags=("x2", "novalumina", "camera")),
         analysed(2, hashtags=("novalumina", "x2")),
@@ -105,7 +134,7 @@ def test_hashtag_pairs_count_posts_using_both(store: Store) -> None:
         {"a": "camera", "b": "novalumina", "count": 1}]
 
 
-def test_a_stuffed_post_pairs_only_its_first_thirty_hashtags(store: Store) -> None:
+def test_a_stuffed_post_pairs_only_its_first_thirty_hashtags(store: PostStore) -> None:
     store.upsert_posts([analysed(1, hashtags=tuple(f"t{i:02d}" for i in range(40)))])
     pairs = store.aggregate(PostFilter(), top=1000).hashtag_pairs
     assert len(pairs) == 30 * 29 // 2
@@ -113,7 +142,7 @@ def test_a_stuffed_post_pairs_only_its_first_thirty_hashtags(store: Store) -> No
     assert ("t00", "t30") not in {(p.a, p.b) for p in pairs}
 
 
-def test_keywords_and_entities_count_posts(store: Store) -> None:
+def test_keywords_and_entities_count_posts(store: PostStore) -> None:
     store.upsert_posts([
         analysed(1, keywords=("night mode", "battery", "night mode"),
                  entities=(("Nova Lumina", "PRODUCT"), ("Nova Lumina", "PRODUCT"),
@@ -128,7 +157,7 @@ def test_keywords_and_entities_count_posts(store: Store) -> None:
         ("Nova Lumina", "PRODUCT", 2), ("Nova Lumina", "ORG", 1), ("Seoul", "GPE", 1)]
 
 
-def test_the_relevance_floor_drops_posts_about_something_else(store: Store) -> None:
+def test_the_relevance_floor_drops_posts_about_something_else(store: PostStore) -> None:
     store.upsert_posts([
         analysed(1, relevance=0.9, aspects=(("camera", "positive"),), hashtags=("x2",)),
         analysed(2, relevance=0.5, aspects=(("camera", "negative"),), hashtags=("x2",)),
@@ -145,7 +174,7 @@ def test_the_relevance_floor_drops_posts_about_something_else(store: Store) -> N
     assert store.aggregate(PostFilter()).total == 3
 
 
-def test_a_post_analysed_again_or_erased_leaves_no_stale_counts(store: Store) -> None:
+def test_a_post_analysed_again_or_erased_leaves_no_stale_counts(store: PostStore) -> None:
     first = analysed(1, aspects=(("camera", "negative"),), hashtags=("a", "b"),
                      keywords=("zoom",), entities=(("X2", "PRODUCT"),),
                      images=([label("pets", 0.9)],))
@@ -164,7 +193,7 @@ def test_a_post_analysed_again_or_erased_leaves_no_stale_counts(store: Store) ->
         ([], [], [], 0)
 
 
-def test_nothing_matching_gives_empty_tables(store: Store) -> None:
+def test_nothing_matching_gives_empty_tables(store: PostStore) -> None:
     store.upsert_posts(camera_buyers())
     agg = store.aggregate(PostFilter(query="nothingmatches"))
     assert (agg.total, agg.images, agg.aspects, agg.image_labels, agg.hashtag_pairs,

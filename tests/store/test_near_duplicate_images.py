@@ -1,6 +1,7 @@
-"""``find_near_images``: the original images of a campaign's stored posts, found by the pHash
-chunk keys the media step writes on each image (``Media.phash_chunks``), with the same answers
-on both backends (the ``store`` fixture runs each test on SQLite and Elasticsearch).
+"""``find_near_images`` (``DuplicateIndex``): the original images of a campaign's stored posts,
+found by the pHash chunk keys the media step writes on each image (``Media.phash_chunks``),
+with the same answers on both backends (the ``store`` fixture runs each test on SQLite and
+Elasticsearch).
 
 A hash ``aaaabbbbccccdddd`` has the chunk keys ``0:dddd``, ``1:cccc``, ``2:bbbb``, ``3:aaaa``.
 """

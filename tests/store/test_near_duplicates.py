@@ -1,5 +1,6 @@
-"""``find_near_duplicates``: stored originals found by MinHash band keys, held to the same
-answers on both backends (the ``store`` fixture runs each test on SQLite and Elasticsearch)."""
+"""``find_near_duplicates`` (``DuplicateIndex``): stored originals found by MinHash band keys,
+held to the same answers on both backends (the ``store`` fixture runs each test on SQLite and
+Elasticsearch)."""
 
 from __future__ import annotations
 
