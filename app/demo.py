@@ -167,7 +167,8 @@ def _serve_api(settings: Settings, store: Store, celery, port: int):
 def run_demo(settings: Settings, *, port: int, serve: bool, console: Console) -> DemoResult:
     import httpx
 
-    from reports.build import build_report, write_report
+    from reports.build import build_report
+    from reports.render import write_report
     from samples.server import start_sample_server
     from workers.app import make_celery
     from workers.embedded import embedded_worker

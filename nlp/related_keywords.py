@@ -54,6 +54,7 @@ import runpy
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal
@@ -67,6 +68,7 @@ from nlp.aspects import Lexicon
 from nlp.steps.spam import SpamOptions
 from sensing.query import Node, QuerySyntaxError, matches, parse_query, positive_words
 from sensing.schemas import Campaign, Post
+from sensing.store import PostFilter
 from sensing.text import HASHTAG, MENTION, URL
 from sensing.textsearch import normalise, search_text, search_tokens
 
@@ -104,9 +106,20 @@ LANG_CODE = re.compile(r"[a-z]{2,3}")
 
 def in_reports(post: Post, campaign: Campaign) -> bool:
     """A post the campaign's reports count: about the product (relevance at or above the
-    campaign's threshold), an original (not a duplicate), and not spam."""
+    campaign's threshold), an original (not a duplicate), and not spam (a spam score below
+    :data:`SPAM_FROM`). :func:`reports_filter` is the same rule for the store: change both."""
     return (campaign.id in post.campaign_ids and post.duplicate_of is None
             and post.relevance >= campaign.relevance_threshold and post.spam_score < SPAM_FROM)
+
+
+def reports_filter(campaign: Campaign, since: datetime | None = None,
+                   until: datetime | None = None) -> PostFilter:
+    """:func:`in_reports` as a store filter, of the posts created in [``since``, ``until``):
+    what every count, ranking and example of a report is read with. Copies would count one
+    voice many times, posts below the relevance threshold use the query word in another sense
+    (a "lumina" lamp), and spam (a giveaway, a coupon) would be the loudest voice of all."""
+    return PostFilter(campaign_id=campaign.id, since=since, until=until, include_duplicates=False,
+                      min_relevance=campaign.relevance_threshold, spam_below=SPAM_FROM)
 
 
 @cache
