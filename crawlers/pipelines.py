@@ -1,4 +1,5 @@
-"""Item pipelines: validate each post or author, drop repeats within the crawl, hand batches on."""
+"""Item pipelines: validate each post or author, give each post its clean text, drop repeats
+within the crawl, hand batches on."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from scrapy.exceptions import DropItem
 from crawlers.items import AuthorItem
 from crawlers.sinks import Sink, open_sink
 from sensing.schemas import Author, Post
+from sensing.text import plain_text
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,19 @@ class ValidatePipeline:
             raise DropItem(f"invalid {kind_of(item)} {item.get('id')!r}: "
                            f"{exc.errors()[0]['msg']}") from None
         return AuthorItem(valid) if isinstance(item, AuthorItem) else valid
+
+
+class TextPipeline:
+    """Every post's ``text``, the clean plain text of the data contract, made from ``raw_text``
+    (which stays as fetched) with the primitive the analysis ``clean`` step reads it with:
+    markup dropped, entities decoded, paragraphs and line breaks kept. One place for every
+    source, so a crawl written to a file is readable before any analysis. Masking personal
+    data stays with the ``clean`` step, which works ``text`` out again from ``raw_text``."""
+
+    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        if not isinstance(item, AuthorItem):
+            item["text"] = plain_text(item.get("raw_text") or item.get("text") or "")
+        return item
 
 
 class DedupPipeline:

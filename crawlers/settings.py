@@ -38,6 +38,7 @@ DOWNLOADER_MIDDLEWARES = {
 }
 ITEM_PIPELINES = {
     "crawlers.pipelines.ValidatePipeline": 100,
+    "crawlers.pipelines.TextPipeline": 150,
     "crawlers.pipelines.DedupPipeline": 200,
     "crawlers.pipelines.BatchPipeline": 900,
 }

@@ -1,8 +1,9 @@
 """The data contract (DESIGN.md): Campaign, Post and Author, validated at every edge.
 
 Field names are fixed by the design; fields may be added. A crawler emits a Post with the
-platform fields and ``raw_text`` filled; the analysis pipeline fills ``text``, ``lang``,
-``sentiment`` and the rest, and records what it ran in ``pipeline``.
+platform fields, ``raw_text`` as fetched and ``text`` as its clean plain text (the crawler's
+item pipeline, :func:`sensing.text.plain_text`); the analysis pipeline re-cleans ``text`` (PII
+masked), fills ``lang``, ``sentiment`` and the rest, and records what it ran in ``pipeline``.
 """
 
 from __future__ import annotations

@@ -110,6 +110,13 @@ def tidy(text: str) -> str:
     return BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
+def plain_text(raw: str) -> str:
+    """A fetched body (HTML or plain) as the clean plain text a post carries: :func:`html_to_text`
+    then :func:`tidy`, as the ``clean`` analysis step reads it (that step also keeps the links
+    and handles the markup knew, and masks personal data). The crawlers fill ``text`` with it."""
+    return tidy(html_to_text(raw).text)
+
+
 def find_urls(text: str) -> list[str]:
     """http(s) URLs in order, without the sentence punctuation that follows them."""
     return [_trim_url(match) for match in URL.findall(text)]

@@ -33,6 +33,7 @@ from scrapy.exceptions import CloseSpider
 
 from crawlers.spiders.base import AuthorModeOptions, CampaignSpider
 from sensing.query import positive_words
+from sensing.text import plain_text
 
 PAGE = 100  # searchPosts' and getFollowers' maximum page size
 PROFILES_PER_CALL = 25  # getProfiles' maximum
@@ -458,8 +459,9 @@ class BlueskySpider(CampaignSpider):
     def recent_posts(self, views: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The RecentPost shape: what audience-interest analysis reads of a profile."""
         posts = (self.to_post_or_none(view) for view in views)
-        return [{"id": post["id"], "created_at": post["created_at"], "text": post["raw_text"],
-                 "hashtags": post["hashtags"], "lang": post["lang_hint"]}
+        return [{"id": post["id"], "created_at": post["created_at"],
+                 "text": plain_text(post["raw_text"]), "hashtags": post["hashtags"],
+                 "lang": post["lang_hint"]}
                 for post in posts if post]
 
     def closed(self, reason: str) -> None:

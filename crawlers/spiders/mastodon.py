@@ -23,17 +23,17 @@ from pydantic import Field, field_validator
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 from twisted.python.failure import Failure
-from w3lib.html import remove_tags, replace_entities
+from w3lib.html import remove_tags
 from w3lib.url import add_or_replace_parameter
 
 from crawlers.middlewares import parse_rate_limit
 from crawlers.spiders.base import AuthorModeOptions, CampaignSpider
 from sensing.query import positive_words
+from sensing.text import plain_text
 
 LINK_NEXT = re.compile(r'<([^>]+)>\s*;\s*rel="next"')
 PAGE = 40  # the API's maximum page of statuses
 FOLLOWERS_PAGE = 80  # ... and of accounts
-SPACES = re.compile(r"\s+")
 
 
 def hashtags_for(query: str) -> list[str]:
@@ -56,10 +56,6 @@ def created(status: dict[str, Any]) -> datetime:
 def next_link(response: scrapy.http.Response) -> str | None:
     match = LINK_NEXT.search(response.headers.get("Link", b"").decode("latin-1"))
     return match.group(1) if match else None
-
-
-def plain(html: str) -> str:
-    return SPACES.sub(" ", replace_entities(remove_tags(html))).strip()
 
 
 class MastodonOptions(AuthorModeOptions):
@@ -246,7 +242,7 @@ class MastodonSpider(CampaignSpider):
             "name": account.get("display_name", ""),
             "followers": account.get("followers_count"),
             "following": account.get("following_count"),
-            "bio": plain(account.get("note") or ""),
+            "bio": plain_text(account.get("note") or ""),
             "bot": bool(account.get("bot")),
         }
 
@@ -327,7 +323,7 @@ class MastodonSpider(CampaignSpider):
             if len(recent) < self.options.recent_posts and isinstance(status, dict):
                 recent.append({"id": f"mastodon:{host}/{status['id']}",
                                "created_at": status["created_at"],
-                               "text": plain(status.get("content") or ""),
+                               "text": plain_text(status.get("content") or ""),
                                "hashtags": [t["name"] for t in status.get("tags", [])],
                                "lang": status.get("language")})
         url = next_link(response)

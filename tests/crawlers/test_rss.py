@@ -92,7 +92,8 @@ def test_summary_only_items_get_the_article_text_without_the_page_chrome(
                    ("Advertisement", "Newsletter", "Share", "Related", "All rights reserved"))
     # the enclosure is the og:image, once
     assert shootout["media"] == [{"url": f"{server.base_url}/media/sunset-sample.png",
-                                  "type": "image", "labels": [], "logos": []}]
+                                  "type": "image", "labels": [], "logos": [],
+                                  "phash_chunks": []}]
     # the Spanish site keeps its body in [itemprop=articleBody], the French one in <main>
     spanish = by_title(out)["Cuánto dura la batería del Nova Lumina X2"]
     assert spanish["raw_text"].endswith("la batería baja mucho más rápido.")
