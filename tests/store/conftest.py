@@ -16,51 +16,20 @@ backends complete (every method of every interface, with its parameters).
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
-from elasticsearch import Elasticsearch, TransportError
 
 from sensing.schemas import AuthorRef, Post, Sentiment
 from sensing.store import Store
-from sensing.store.elastic import ElasticStore
-from sensing.store.sqlite import SqliteStore
-from tests.conftest import service_missing
 
-ES_URL = os.environ.get("SENSING_ES_URL", "http://127.0.0.1:9200")
 T0 = datetime(2026, 10, 12, 9, 30, tzinfo=UTC)  # a Monday
 
 
-@pytest.fixture(scope="session")
-def es_client() -> Iterator[Elasticsearch]:
-    client = Elasticsearch(ES_URL, request_timeout=10)
-    try:
-        client.cluster.health(wait_for_status="yellow", timeout="10s")
-    except TransportError as exc:
-        service_missing(f"Elasticsearch at {ES_URL}: {exc}")
-    yield client
-    client.close()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("elasticsearch",
-                                               marks=pytest.mark.elasticsearch)])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    if request.param == "sqlite":
-        found: Store = SqliteStore(tmp_path / "store.db")
-        found.setup()
-        yield found
-        found.close()
-        return
-    request.getfixturevalue("es_client")  # Elasticsearch down: skip locally, fail under CI
-    found = ElasticStore(ES_URL, prefix=f"test-{uuid.uuid4().hex[:10]}")
-    found.setup()
-    yield found
-    found.drop()
-    found.close()
+@pytest.fixture
+def store(empty_store: Store) -> Store:
+    """The contract's store: an empty one of each backend (``tests/conftest.py``)."""
+    return empty_store
 
 
 def make_post(n: int, text: str = "Nova Lumina X2 camera", *, hours: float = 0,
