@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic import BaseModel, ValidationError
 
 from analysis.registry import Analysis, lookup, registered
+from sensing.config import DEFAULT_LANGUAGES
 from sensing.schemas import Author, Campaign, ImageRef, PipelineInfo, Post
 
 if TYPE_CHECKING:
@@ -30,8 +31,6 @@ if TYPE_CHECKING:
     from sensing.store.base import BandMatch
 
 log = logging.getLogger(__name__)
-
-DEFAULT_LANGUAGES = ("en", "ko", "ja", "es")
 
 
 def _nothing_known(hashes: list[str]) -> dict[str, str]:
@@ -68,11 +67,18 @@ class BatchContext:
     batch's steps (:mod:`nlp.encoding`)."""
 
     @property
-    def languages(self) -> list[str]:
-        """The languages posts are expected in: the campaign's, or a broad default."""
+    def campaign_languages(self) -> list[str] | None:
+        """The campaign's languages (lower case), or None for a batch without them."""
         if self.campaign is not None and self.campaign.languages:
             return [code.lower() for code in self.campaign.languages]
-        return list(DEFAULT_LANGUAGES)
+        return None
+
+    @property
+    def languages(self) -> list[str]:
+        """The languages posts are expected in: the campaign's, or every language the project
+        analyses (:data:`DEFAULT_LANGUAGES`, the default of ``SENSING_LANGUAGES``, which
+        ``langid`` reads from its settings)."""
+        return self.campaign_languages or list(DEFAULT_LANGUAGES)
 
     def report(self, item: Post | Author, step: str, exc: BaseException) -> None:
         """Record that ``step`` failed on ``item``; the item keeps what it had before."""

@@ -17,6 +17,14 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 CHECKOUT = Path(__file__).resolve().parents[1]
 """The source checkout (the package is installed editable by `make setup`)."""
 
+DEFAULT_LANGUAGES: tuple[str, ...] = (
+    "en", "ko", "ja", "es", "fr", "de", "pt", "zh",  # the project's evaluated languages
+    "it", "nl", "pl", "tr", "id", "vi",              # more Latin-script ones lingua reads well
+    "ru", "ar", "hi", "th", "el", "he",              # one per script: no model ever loaded
+)
+"""The languages answered without a campaign (``SENSING_LANGUAGES``); see nlp.steps.langid
+for why these and what they cost."""
+
 
 class Settings(BaseSettings):
     """Every knob of the service, with defaults that make the embedded mode work."""
@@ -41,8 +49,11 @@ class Settings(BaseSettings):
                             "(crawlers.sinks); the default queues analysis tasks.")
     analyze_batch_size: int = Field(100, ge=1, le=5000, description="Posts per analysis task.")
 
-    languages: list[str] = Field(default_factory=lambda: ["en", "ko", "ja", "es"],
-                                 description="Default campaign languages (ISO 639-1).")
+    languages: list[str] = Field(default_factory=lambda: list(DEFAULT_LANGUAGES),
+                                 description="The languages (ISO 639-1) language ID answers "
+                                 "for posts analysed without a campaign; a campaign's own "
+                                 "languages replace them. The default set costs ~270 MB "
+                                 "of lingua models per worker (nlp.steps.langid).")
     user_agent: str = ("SensingBot/0.1 (+https://github.com/sensing-project/sensing; "
                        "social listening)")
 
@@ -107,6 +118,9 @@ class Settings(BaseSettings):
                                          "per batch.")
     max_post_bytes: int = Field(200_000, description="Posts with a longer raw text are rejected "
                                 "with a reason instead of slowing a whole batch.")
+    api_max_body_bytes: int = Field(1024 * 1024, ge=1, description="Request bodies larger "
+                                    "than this are answered 413 before the rest is read "
+                                    "(a campaign is a few kilobytes).")
 
     def with_values(self, values: dict[str, Any]) -> Settings:
         """A validated copy with ``values`` changed (secrets wrapped, types checked), for

@@ -1,4 +1,5 @@
-"""``langid``: the language of short social posts, among the campaign's languages."""
+"""``langid``: the language of short social posts, among the campaign's languages, or among
+every language the project analyses when there is no campaign."""
 
 from __future__ import annotations
 
@@ -6,9 +7,14 @@ from datetime import datetime
 
 import pytest
 
-from analysis.pipeline import BatchContext
+from analysis.pipeline import DEFAULT_LANGUAGES, BatchContext, build_pipeline
+from nlp.steps import langid
+from sensing.config import Settings
 from sensing.schemas import Campaign
 from tests.nlp.conftest import analyse, post
+
+TODAYS_DEFAULT = ("en", "ko", "ja", "es")
+"""The languages answered without a campaign before every project language was."""
 
 
 def campaign(*languages: str) -> BatchContext:
@@ -48,8 +54,73 @@ def test_too_little_text_is_und(text: str) -> None:
     "这个相机很好",  # Chinese, not Japanese, when Chinese is not a campaign language
 ])
 def test_a_language_outside_the_campaign_is_und_not_the_nearest_one(text: str) -> None:
-    [done] = analyse(post(1, text))
+    [done] = analyse(post(1, text), ctx=campaign(*TODAYS_DEFAULT))
     assert done.lang == "und"
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("L'appareil photo est vraiment génial", "fr"),
+    ("Franchement la batterie tient super bien, je recommande 👍", "fr"),
+    ("Die Kamera ist echt super, bin total begeistert", "de"),
+    ("Akku hält locker zwei Tage #NovaLuminaX2", "de"),
+    ("这个相机很好", "zh"),
+    ("电池续航太差了，一天要充两次", "zh"),
+    ("A câmera do novo telefone é ótima", "pt"),
+    ("a bateria dura o dia todo, adorei 😍 https://lumina.example/x2", "pt"),
+    ("la batteria dura tutto il giorno, lo consiglio", "it"),
+    ("de batterij gaat echt de hele dag mee, top", "nl"),
+    ("батарея держит весь день, очень доволен", "ru"),
+    ("bateria wytrzymuje cały dzień, jestem zachwycony", "pl"),
+    ("pil bütün gün dayanıyor, çok memnunum", "tr"),
+    ("baterainya awet seharian, mantap banget", "id"),
+    ("pin dùng cả ngày luôn, rất hài lòng", "vi"),
+    ("البطارية تدوم طوال اليوم، ممتاز", "ar"),
+    ("बैटरी पूरे दिन चलती है, बहुत बढ़िया", "hi"),
+    ("แบตอยู่ได้ทั้งวัน ชอบมาก", "th"),
+    ("η μπαταρία κρατάει όλη τη μέρα, τέλειο", "el"),
+    ("הסוללה מחזיקה יום שלם, ממליץ", "he"),
+])
+def test_without_a_campaign_every_project_language_is_answered(text: str, lang: str) -> None:
+    [done] = analyse(post(1, text))
+    assert done.lang == lang
+
+
+def test_the_default_set_holds_the_project_languages_and_the_setting_names_it() -> None:
+    assert set(DEFAULT_LANGUAGES) >= {"ko", "en", "ja", "es", "fr", "de", "pt", "zh"}
+    assert BatchContext().languages == list(DEFAULT_LANGUAGES)
+    assert Settings(languages=list(DEFAULT_LANGUAGES)).languages == list(DEFAULT_LANGUAGES)
+    assert Settings.model_fields["languages"].get_default(call_default_factory=True) == list(
+        DEFAULT_LANGUAGES)
+
+
+def test_a_campaign_keeps_its_own_languages() -> None:
+    """A campaign restricted to English and Spanish answers only those: French and Portuguese
+    read as the decoys they are ('und'), Chinese and Russian have no candidate ('und')."""
+    found = analyse(post(1, "The new phone's camera is honestly great"),
+                    post(2, "La cámara del teléfono es increíble"),
+                    post(3, "L'appareil photo est vraiment génial"),
+                    post(4, "A câmera do novo telefone é ótima"),
+                    post(5, "这个相机很好"),
+                    post(6, "батарея держит весь день, очень доволен"), ctx=campaign("en", "es"))
+    assert [done.lang for done in found] == ["en", "es", "und", "und", "und", "und"]
+
+
+def test_the_languages_setting_replaces_the_default_set() -> None:
+    """SENSING_LANGUAGES: a deployment may answer fewer languages without a campaign."""
+    narrow = build_pipeline([{"step": "clean", "options": {}}, {"step": "langid", "options": {}}],
+                            Settings(languages=["en", "es"]))
+    found = narrow.run([post(1, "L'appareil photo est vraiment génial"),
+                        post(2, "La cámara del teléfono es increíble")], BatchContext())
+    assert [done.lang for done in found] == ["und", "es"]
+
+
+def test_one_detector_per_language_set_whatever_the_batches() -> None:
+    analyse(post(1, "L'appareil photo est vraiment génial"))
+    built = langid._detector.cache_info().misses
+    analyse(post(1, "Die Kamera ist echt super, bin total begeistert"))
+    analyse(post(1, "la batteria dura tutto il giorno"), post(2, "pil bütün gün dayanıyor"))
+    assert langid._detector.cache_info().misses == built
+    assert langid.detector(("fr", "en")) is langid.detector(("en", "fr", "en"))
 
 
 def test_only_the_campaign_languages_are_answered() -> None:
@@ -75,6 +146,17 @@ def hinted(text: str, hint: str | None):
 ])
 def test_the_platforms_declared_language_is_a_prior(text: str, hint: str | None,
                                                     lang: str) -> None:
+    [done] = analyse(hinted(text, hint), ctx=campaign(*TODAYS_DEFAULT))
+    assert done.lang == lang
+
+
+@pytest.mark.parametrize(("text", "hint", "lang"), [
+    ("ok", "fr", "fr"),     # without a campaign French is one of the languages answered
+    ("ok", "sw", "und"),    # ... Swahili is not
+    ("no me gusta", "es", "es"),
+])
+def test_without_a_campaign_the_hint_counts_among_the_default_set(text: str, hint: str,
+                                                                  lang: str) -> None:
     [done] = analyse(hinted(text, hint))
     assert done.lang == lang
 

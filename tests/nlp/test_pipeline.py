@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from analysis.pipeline import (
+    DEFAULT_LANGUAGES,
     DEFAULT_PIPELINE,
     BatchContext,
     Pipeline,
@@ -140,6 +141,7 @@ def test_registering_checks_the_self_description() -> None:
 def test_languages_come_from_the_campaign_or_a_broad_default() -> None:
     launch = Campaign(id="c", name="c", query="x2", languages=["EN", "ko"],
                       launch_at=datetime(2026, 10, 15))
-    assert BatchContext().languages == ["en", "ko", "ja", "es"]
+    assert BatchContext().languages == list(DEFAULT_LANGUAGES)
+    assert {"en", "ko", "ja", "es", "fr", "de", "pt", "zh"} <= set(DEFAULT_LANGUAGES)
     assert BatchContext(campaign=launch).languages == ["en", "ko"]
     assert BatchContext().known_hashes(["abc"]) == {}

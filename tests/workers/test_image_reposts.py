@@ -20,13 +20,16 @@ from samples.server import start_sample_server
 from sensing.config import Settings
 from sensing.schemas import Campaign, Post, media_key
 from sensing.store import Store
-from tests.store import conftest as contract
 from tests.workers.conftest import raw_post
 from workers.analysis import analyze_and_index
 
-# The store contract suite's fixtures: each test runs on SQLite and on Elasticsearch (this
-# ``store`` replaces the folder's SQLite-only one, which needs a Celery worker's settings).
-store, es_client = contract.store, contract.es_client
+
+@pytest.fixture
+def store(empty_store: Store) -> Store:
+    """Each test on SQLite and on Elasticsearch (this replaces the folder's SQLite-only store,
+    which needs a Celery worker's settings)."""
+    return empty_store
+
 
 LAUNCH = datetime(2026, 10, 15, tzinfo=UTC)
 X2 = Campaign(id="x2", name="X2", query="x2", launch_at=LAUNCH)
