@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from celery import Celery
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from api import aspects, campaigns, health, keywords, posts
+from api.limits import RequestGuard, validation_error
 from sensing import __version__
 from sensing.config import Settings
 from sensing.query import QuerySyntaxError
@@ -26,6 +28,10 @@ def create_app(settings: Settings, *, store: Store | None = None,
     app.state.settings = settings
     app.state.store = store or open_store(settings)
     app.state.celery = celery
+    # Every request: a bounded body, JSON that is JSON (api.limits); every 422: a preview of
+    # the input, never the whole of it.
+    app.add_middleware(RequestGuard, max_body_bytes=settings.api_max_body_bytes)
+    app.add_exception_handler(RequestValidationError, validation_error)
 
     @app.exception_handler(QuerySyntaxError)
     async def _bad_query(_: Request, exc: QuerySyntaxError) -> JSONResponse:

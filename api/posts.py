@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from celery import Celery
@@ -10,7 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 
 from api.deps import get_celery, get_store
 from sensing.query import QuerySyntaxError
-from sensing.schemas import SentimentLabel
+from sensing.schemas import SentimentLabel, UtcDatetime
 from sensing.store import Aggregations, PostFilter, SearchPage, Store
 from sensing.store.base import DEFAULT_LABEL_THRESHOLD, Interval
 
@@ -38,8 +37,8 @@ def post_filter(
     source: Annotated[list[str] | None, Query()] = None,
     lang: Annotated[list[str] | None, Query()] = None,
     sentiment: Annotated[list[SentimentLabel] | None, Query()] = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: UtcDatetime | None = None,
+    until: UtcDatetime | None = None,
     author_id: str | None = None,
     include_duplicates: bool = True,
     max_spam: Annotated[float | None, Query(ge=0, le=1)] = None,

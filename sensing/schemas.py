@@ -10,9 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 SentimentLabel = Literal["positive", "neutral", "negative"]
 
@@ -22,10 +29,22 @@ def utcnow() -> datetime:
 
 
 def _as_utc(value: datetime) -> datetime:
-    """Naive datetimes are taken to be UTC; aware ones are converted, so all times compare."""
+    """Naive datetimes are taken to be UTC; aware ones are converted, so all times compare.
+
+    ValueError (a validation error where a model calls it) for a time that the conversion
+    carries past the calendar: ``0001-01-01T00:00:00+14:00`` is still in year 0 in UTC."""
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"{value.isoformat()} is out of range once converted to UTC: times "
+                         f"must fall between {datetime.min.isoformat()} and "
+                         f"{datetime.max.isoformat()} UTC") from None
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
+"""A datetime parameter as the API takes it: converted to UTC (naive ones are UTC)."""
 
 
 class Model(BaseModel):
@@ -274,6 +293,19 @@ class Campaign(Model):
 
         parse_query(value)
         return value
+
+    @model_validator(mode="after")
+    def _window_on_the_calendar(self) -> Campaign:
+        """The pre- and post-launch windows must be datetimes too: the schedule and the
+        reports compute their ends."""
+        try:
+            self.window_start, self.window_end  # noqa: B018 - computed for the check
+        except OverflowError:
+            raise ValueError(f"launch_at {self.launch_at.isoformat()} with pre_window_days="
+                             f"{self.pre_window_days} and post_window_days="
+                             f"{self.post_window_days} reaches past the calendar (years 1 to "
+                             f"9999): move the launch or shorten the windows") from None
+        return self
 
     def crawl_jobs(self, sources: list[str] | None = None,
                    ) -> list[tuple[str, dict[str, Any] | None]]:

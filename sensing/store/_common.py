@@ -55,7 +55,9 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         when, post_id = json.loads(raw)
         return datetime.fromisoformat(when).astimezone(UTC), str(post_id)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+        # OverflowError: a date at the calendar's edge whose offset leaves it in UTC;
+        # RecursionError: JSON nested deeper than the parser goes.
         raise ValueError(f"not a cursor from this API ({exc})") from None
 
 
