@@ -1,2 +1,4 @@
-"""Text analysis: pure steps over batches of posts, assembled into a pipeline by config.
-No store, no Celery: workers/ runs them."""
+"""Text analysis: pure steps over batches of posts (``nlp/steps/``, one module each, found by
+name through the ``sensing.analyses`` entry points) and the campaign analyses over a whole
+conversation (related keywords, hashtag pairs). No store, no Celery, no vision: the analysis
+framework (``analysis/``) runs them and workers/ schedules them."""

@@ -1,3 +1,3 @@
-"""Image analysis (perceptual hashes, subject labels, OCR, logos): pure functions over images,
-run by a workers/ step on batches. Filled by the vision issue; the data contract already
-carries ``media[].phash``, ``labels`` and ``ocr_text``."""
+"""Image analysis (perceptual hashes, near-duplicate images, subject labels, OCR, logos): pure
+functions over images, and the ``media`` step (``vision/step.py``) that runs them over a
+batch's images. No store and no text analysis: it is found by name like every step."""
