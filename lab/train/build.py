@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from lab.corpora import LabelledPost, load_set
+from lab.corpora import LabelledPost, held_out_sets, load_set
 from lab.encoder_build import build_encoder
 from lab.train import data, sentiment
 from lab.train.card import write_card
@@ -63,7 +63,7 @@ def _training_rows(data_dir: Path, spec: sentiment.TrainSpec) -> dict[str, list[
 def _eval_rows(data_dir: Path, spec: sentiment.TrainSpec) -> dict[str, list[LabelledPost]]:
     rows = {name: examples if name == "vader_tweets" else
             data.hash_order(examples)[:spec.eval_cap]
-            for name, examples in data.held_out_sets(data_dir).items()}
+            for name, examples in held_out_sets(data_dir).items()}
     return {"sentiment_set": load_set(), **rows}
 
 

@@ -63,7 +63,7 @@ def render_card(record: dict[str, Any]) -> str:
         "",
         "## Training data",
         "",
-        "Every corpus minus its held-out split (`lab.evals.sentiment.is_held_out`, 20 % by "
+        "Every corpus minus its held-out split (`lab.corpora.is_held_out`, 20 % by "
         "hashed id) and minus any text equal to a held-out text or to the multilingual "
         "evaluation set (`lab/data/sentiment_set.jsonl`, never trained on). VADER ratings "
         "(mean of about 20 raters, -4..4) are three classes at ±0.5.",
