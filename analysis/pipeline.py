@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic import BaseModel, ValidationError
 
 from analysis.registry import Analysis, lookup, registered
-from sensing.config import DEFAULT_LANGUAGES
+from sensing.config import get_settings
 from sensing.schemas import Author, Campaign, ImageRef, PipelineInfo, Post
 
 if TYPE_CHECKING:
@@ -73,13 +73,6 @@ class BatchContext:
             return [code.lower() for code in self.campaign.languages]
         return None
 
-    @property
-    def languages(self) -> list[str]:
-        """The languages posts are expected in: the campaign's, or every language the project
-        analyses (:data:`DEFAULT_LANGUAGES`, the default of ``SENSING_LANGUAGES``, which
-        ``langid`` reads from its settings)."""
-        return self.campaign_languages or list(DEFAULT_LANGUAGES)
-
     def report(self, item: Post | Author, step: str, exc: BaseException) -> None:
         """Record that ``step`` failed on ``item``; the item keeps what it had before."""
         log.warning("analysis step %s failed on %s: %r", step, item.id, exc)
@@ -112,6 +105,15 @@ class Step(Analysis):
         """The deployment's settings that options left unset fall back to (model paths,
         fetch limits); None: the process-wide ``get_settings()``. A worker passes its own,
         which differ from the process's in the demo."""
+
+    def languages(self, ctx: BatchContext) -> list[str]:
+        """The languages the batch's posts are expected in: the campaign's, or, for a batch
+        without one, the deployment's ``SENSING_LANGUAGES`` (every language the project
+        analyses). Language ID and OCR both read it here, so they never disagree."""
+        if ctx.campaign_languages:
+            return ctx.campaign_languages
+        settings = self.settings or get_settings()
+        return [code.strip().lower() for code in settings.languages if code.strip()]
 
     @classmethod
     def check_declaration(cls) -> None:

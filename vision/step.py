@@ -154,7 +154,7 @@ class MediaStep(Step):
         todo = [entry for post in posts for entry in media[post.id]
                 if self.wanted(entry) and not self.done_before(post, entry)]
         analysed = self.analyse_urls(sorted({self.image_url(entry) for entry in todo}),
-                                     ctx.languages)
+                                     self.languages(ctx))
         for entry in todo:
             self.fill(entry, analysed[self.image_url(entry)])
         self.link_near_duplicates(posts, media, ctx)

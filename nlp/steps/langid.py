@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import re
 import threading
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 from lingua import (
     ConfidenceValue,
@@ -59,7 +59,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from analysis.pipeline import BatchContext, Step
 from analysis.registry import register
-from sensing.config import get_settings
 from sensing.schemas import Post
 from sensing.text import MENTION, URL
 
@@ -164,17 +163,9 @@ class Langid(Step):
     adds = ("lang",)
     Options = LangidOptions
 
-    @cached_property
-    def default_languages(self) -> frozenset[str]:
-        """The languages answered for a batch without a campaign: ``SENSING_LANGUAGES`` of
-        the deployment's settings (default :data:`sensing.config.DEFAULT_LANGUAGES`)."""
-        settings = self.settings or get_settings()
-        return frozenset(code.strip().lower() for code in settings.languages if code.strip())
-
     def __call__(self, posts: list[Post], ctx: BatchContext) -> list[Post]:
-        campaign = ctx.campaign_languages
-        allowed = set(campaign or self.default_languages)
-        floor = (self.options.min_confidence if campaign
+        allowed = set(self.languages(ctx))
+        floor = (self.options.min_confidence if ctx.campaign_languages
                  else self.options.min_confidence_without_campaign)
         langs: dict[int, str] = {}
         pending: dict[bool, list[tuple[int, str]]] = {False: [], True: []}

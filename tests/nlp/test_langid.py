@@ -7,9 +7,9 @@ from datetime import datetime
 
 import pytest
 
-from analysis.pipeline import DEFAULT_LANGUAGES, BatchContext, build_pipeline
+from analysis.pipeline import BatchContext, build_pipeline
 from nlp.steps import langid
-from sensing.config import Settings
+from sensing.config import DEFAULT_LANGUAGES, Settings
 from sensing.schemas import Campaign
 from tests.nlp.conftest import analyse, post
 
@@ -87,7 +87,7 @@ def test_without_a_campaign_every_project_language_is_answered(text: str, lang: 
 
 def test_the_default_set_holds_the_project_languages_and_the_setting_names_it() -> None:
     assert set(DEFAULT_LANGUAGES) >= {"ko", "en", "ja", "es", "fr", "de", "pt", "zh"}
-    assert BatchContext().languages == list(DEFAULT_LANGUAGES)
+    assert langid.Langid().languages(BatchContext()) == list(DEFAULT_LANGUAGES)
     assert Settings(languages=list(DEFAULT_LANGUAGES)).languages == list(DEFAULT_LANGUAGES)
     assert Settings.model_fields["languages"].get_default(call_default_factory=True) == list(
         DEFAULT_LANGUAGES)

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from analysis.pipeline import (
-    DEFAULT_LANGUAGES,
     DEFAULT_PIPELINE,
     BatchContext,
     Pipeline,
@@ -20,6 +19,7 @@ from analysis.pipeline import (
 from analysis.registry import register
 from nlp.steps.clean import Clean
 from nlp.steps.sentiment_lexicon import LexiconSentiment
+from sensing.config import DEFAULT_LANGUAGES, Settings
 from sensing.schemas import Campaign, Post
 from tests.nlp.conftest import PIPELINE, analyse, post
 
@@ -141,7 +141,10 @@ def test_registering_checks_the_self_description() -> None:
 def test_languages_come_from_the_campaign_or_a_broad_default() -> None:
     launch = Campaign(id="c", name="c", query="x2", languages=["EN", "ko"],
                       launch_at=datetime(2026, 10, 15))
-    assert BatchContext().languages == list(DEFAULT_LANGUAGES)
+    step = Clean()
+    assert step.languages(BatchContext()) == list(DEFAULT_LANGUAGES)
     assert {"en", "ko", "ja", "es", "fr", "de", "pt", "zh"} <= set(DEFAULT_LANGUAGES)
-    assert BatchContext(campaign=launch).languages == ["en", "ko"]
+    assert step.languages(BatchContext(campaign=launch)) == ["en", "ko"]
+    assert Clean(settings=Settings(languages=["EN", "es"])).languages(BatchContext()) == [
+        "en", "es"], "without a campaign, the deployment's SENSING_LANGUAGES"
     assert BatchContext().known_hashes(["abc"]) == {}
