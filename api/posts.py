@@ -1,4 +1,4 @@
-"""Analyst search and aggregations over the store, plus erasure by author."""
+"""Analyst search and aggregations over the store, and the status of queued tasks."""
 
 from __future__ import annotations
 
@@ -88,12 +88,6 @@ def aggregations(flt: PostFilter = Depends(post_filter), interval: Interval = "d
         if campaign is not None:
             flt = flt.model_copy(update={"min_relevance": campaign.relevance_threshold})
     return store.aggregate(flt, interval=interval, top=top, label_threshold=label_threshold)
-
-
-@router.delete("/authors/{author_id}")
-def erase_author(author_id: str, store: Store = Depends(get_store)) -> dict:
-    """Erasure request: delete the author's profile and every post of theirs."""
-    return {"author_id": author_id, "posts_deleted": store.delete_author(author_id)}
 
 
 @router.get("/tasks/{task_id}", tags=["tasks"])

@@ -221,6 +221,17 @@ class RecentPost(Model):
         return _as_utc(value)
 
 
+class Interest(Model):
+    """One interest category of an author (``audience`` taxonomy ids): the share of what they
+    post about that falls in ``category``, its most likely ``subcategory``, and the split over
+    the category's subcategories (``subcategory_shares``, summing to 1)."""
+
+    category: str
+    subcategory: str | None = None
+    share: float = Field(ge=0.0, le=1.0)
+    subcategory_shares: dict[str, float] = Field(default_factory=dict)
+
+
 class Author(Model):
     """An author profile with what influencer and audience analysis adds to it."""
 
@@ -239,11 +250,33 @@ class Author(Model):
     followers_of: list[str] = Field(default_factory=list, description="Ids of the collected "
                                     "authors this profile was found following.")
     recent_posts: list[RecentPost] = Field(default_factory=list)
-    interests: dict[str, float] = Field(default_factory=dict)
+    interests: list[Interest] = Field(default_factory=list, description="What the author "
+                                      "posts about, one entry per taxonomy category, largest "
+                                      "share first; shares sum to 1. Empty when the profile "
+                                      "has too little text to tell (audience.interests).")
+    interest_model: str | None = Field(None, description="name@version of the classifier "
+                                       "that filled ``interests``; None: not classified.")
+    same_as: list[str] = Field(default_factory=list, description="Ids of this person's "
+                               "profiles on other platforms, only where one profile links the "
+                               "other explicitly (its bio or url names it).")
     influence: float | None = None
     updated_at: datetime = Field(default_factory=utcnow)
     pipeline: PipelineInfo | None = Field(None, description="Which author steps (and versions) "
                                           "produced the analysed fields.")
+
+    @field_validator("interests", mode="before")
+    @classmethod
+    def _interests_list(cls, value: Any) -> Any:
+        """Profiles stored before interests had subcategories kept ``{category: share}``."""
+        if isinstance(value, dict):
+            return [{"category": k, "share": v} for k, v in
+                    sorted(value.items(), key=lambda item: -item[1])]
+        return value
+
+    @field_validator("updated_at")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        return _as_utc(value)
 
 
 class Campaign(Model):

@@ -13,7 +13,7 @@ from typing import Any
 from analysis.pipeline import BatchContext, Pipeline
 from nlp.analyze import analyze_posts
 from sensing.records import Rejection, parse_records
-from sensing.schemas import Campaign, ImageRef, Post
+from sensing.schemas import Author, Campaign, ImageRef, Post
 from sensing.store import Store
 from sensing.store.base import BandMatch
 
@@ -26,6 +26,7 @@ class BatchResult:
     rejected: list[Rejection]
     problems: list[str] = field(default_factory=list)
     indexed: int = 0
+    authors: int = 0
     index_errors: list[str] = field(default_factory=list)
 
     @property
@@ -39,6 +40,7 @@ class BatchResult:
             "analysed": len(self.posts),
             "duplicates": self.duplicates,
             "indexed": self.indexed,
+            "authors": self.authors,
             "problems": self.problems[:50],
             "rejections": [str(r) for r in self.rejected[:50]],
             "index_errors": self.index_errors[:50],
@@ -75,7 +77,8 @@ def analyze_and_index(records: Iterable[bytes | str | dict[str, Any]], pipeline:
     """The worker's unit of work. Re-running it on the same records changes nothing: upserts
     are keyed by post id, and exact and near duplicates, of texts and of images, resolve to
     the same original. Originals are looked up among the campaign's stored posts, so a repost
-    in a later batch points at the post of an earlier one."""
+    in a later batch points at the post of an earlier one. The posts' authors are stored as
+    author profiles in the same pass (one batched upsert, merged by author id)."""
     known = (lambda hashes: store.find_content_hashes(campaign.id, hashes)) if campaign else None
     near = (lambda bands: store.find_near_duplicates(campaign.id, bands)) if campaign else None
     images = (lambda keys: store.find_near_images(campaign.id, keys)) if campaign else None
@@ -85,4 +88,16 @@ def analyze_and_index(records: Iterable[bytes | str | dict[str, Any]], pipeline:
         upsert = store.upsert_posts(result.posts)
         result.indexed = upsert.created + upsert.updated
         result.index_errors = upsert.errors
+        authors = store.upsert_authors(map(post_author, result.posts))
+        result.authors = authors.created + authors.updated
+        result.index_errors += [f"author {error}" for error in authors.errors]
     return result
+
+
+def post_author(post: Post) -> Author:
+    """The author profile a post shows (its :class:`~sensing.schemas.AuthorRef`), as seen
+    when the post was collected: every post author is an author of the index, merged by the
+    store with what author-mode crawls and other posts have shown of the same id."""
+    return Author.model_validate({**post.author.model_dump(), "source": post.source,
+                                  "campaign_ids": post.campaign_ids,
+                                  "updated_at": post.collected_at})

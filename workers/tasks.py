@@ -13,6 +13,7 @@ from celery import Celery, shared_task
 from pydantic import ValidationError
 
 from analysis.pipeline import DEFAULT_PIPELINE, Pipeline, build_pipeline
+from audience.identity import link_profiles, lookup_urls
 from sensing.config import Settings
 from sensing.schemas import Author, utcnow
 from sensing.store import Store, open_store
@@ -120,27 +121,30 @@ def refresh_crawls(self) -> list[dict[str, str]]:
              retry_backoff=True, retry_backoff_max=120, max_retries=8)
 def index_authors(self, records: list[dict[str, Any]],
                   campaign_id: str | None = None) -> dict[str, Any]:
-    """Store a batch of author profiles (author/follower mode). Idempotent: a profile is
-    replaced by id, and its ``campaign_ids`` is the union of the stored and the new ones."""
+    """Store a batch of author profiles (author/follower mode): each merged into the stored
+    profile of its id (``AuthorStore.upsert_authors``), and linked with the stored profiles
+    of other platforms it names or that name it (:mod:`audience.identity`). A bad record is
+    reported and the rest stored. Idempotent: the same batch again changes nothing."""
     _, store, _ = runtime(self.app)
     authors, rejected = [], []
     for position, record in enumerate(records, start=1):
         try:
             author = Author.model_validate(record)
         except ValidationError as exc:
-            rejected.append(f"record {position} ({record.get('id')!r}): "
-                            f"{exc.errors()[0]['msg']}")
+            found = record.get("id") if isinstance(record, dict) else None
+            rejected.append(f"record {position} ({found!r}): {exc.errors()[0]['msg']}")
             continue
-        stored = store.get_author(author.id)
-        known = stored.campaign_ids if stored else []
-        author.campaign_ids = sorted({*known, *author.campaign_ids,
-                                      *([campaign_id] if campaign_id else [])})
+        if campaign_id and campaign_id not in author.campaign_ids:
+            author.campaign_ids.append(campaign_id)
         authors.append(author)
-    result = store.upsert_authors(authors)
+    candidates = store.find_authors_by_url(lookup_urls(authors)) if authors else []
+    linked = link_profiles(authors, candidates)
+    result = store.upsert_authors(linked)
     for rejection in rejected:
         log.warning("rejected author %s", rejection)
     return {"received": len(records), "rejected": len(rejected), "rejections": rejected[:50],
-            "indexed": result.created + result.updated, "index_errors": result.errors[:50]}
+            "indexed": result.created + result.updated, "index_errors": result.errors[:50],
+            "stored_profiles_linked": len(linked) - len(authors)}
 
 
 def enqueue_authors(authors: list[dict[str, Any]], campaign_id: str | None) -> str:

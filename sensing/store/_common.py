@@ -1,9 +1,9 @@
 """What both backends must compute identically: indexed text, the facts derived from a post
 for aggregations (hashtag pairs, entity keys, aspect and image-label rows) and for finding
 near-duplicate images (original images under the pHash chunk keys the media step wrote),
-cursors, interval buckets, bucket order and the campaign-id union. One copy here keeps the
-contract suite honest: Elasticsearch indexes these derived facts as fields, SQLite as side-table
-rows."""
+cursors, interval buckets, bucket order, the campaign-id union and how two observations of
+one author profile merge. One copy here keeps the contract suite honest: Elasticsearch indexes
+these derived facts as fields, SQLite as side-table rows."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
-from sensing.schemas import ImageRef, Media, Post, media_key
+from sensing.schemas import Author, ImageRef, Media, Post, RecentPost, media_key
 from sensing.store.base import (
     MAX_PAIRED_HASHTAGS,
     AspectBucket,
@@ -213,3 +213,98 @@ def best_images(shared: Mapping[ImageRef, int], limit: int) -> list[ImageRef]:
     a few bits shares several chunks, a chance match one), then the earliest."""
     order = sorted(shared, key=lambda ref: (-shared[ref], ref.created_at, ref.post_id, ref.key))
     return order[:limit]
+
+
+# -- author profiles ---------------------------------------------------------------------------
+# Every sighting of an author (a post's author, an influencer, a sampled follower, a re-crawl)
+# is merged into the one stored profile of its id, by both backends alike.
+
+MAX_RECENT_POSTS = 200
+"""Recent posts a profile keeps (newest first). The profile is one document rewritten at every
+sighting, so it must not grow with each re-crawl; 200 is the most one author-mode crawl brings
+(``recent_posts`` option), so a crawl's sample is never cut, and older posts say less about
+what the author cares about now."""
+
+PROFILE_FIELDS = ("handle", "name", "followers", "following", "verified", "bio", "url")
+"""Taken from the newer observation, unless it lacks them."""
+ANALYSED_FIELDS = ("interests", "interest_model", "influence", "pipeline")
+"""Computed from the profile's text by the author steps: valid only for the text they read."""
+UNIONED_FIELDS = ("campaign_ids", "follower_sample", "followers_of", "same_as")
+
+
+def _known(value: object) -> bool:
+    """A value an observation actually carries: a post's author reference has no follower
+    count on some platforms, a follower sample no bio, and neither may erase a known one."""
+    return value is not None and value != "" and value != [] and value != {}
+
+
+def _text_basis(author: Author) -> tuple[str, frozenset[str]]:
+    """What the analysed fields are computed from: the bio and which recent posts."""
+    return author.bio, frozenset(post.id for post in author.recent_posts)
+
+
+def _recent(older: Iterable[RecentPost], newer: Iterable[RecentPost]) -> list[RecentPost]:
+    """Both lists united by post id (the newer copy of an edited post wins), newest first,
+    then by id, at most ``MAX_RECENT_POSTS``."""
+    by_id = {post.id: post for post in older}
+    by_id.update((post.id, post) for post in newer)
+    ordered = sorted(by_id.values(), key=lambda post: post.id)
+    ordered.sort(key=lambda post: post.created_at, reverse=True)
+    return ordered[:MAX_RECENT_POSTS]
+
+
+def tidy_author(author: Author) -> Author:
+    """A profile in the form the store keeps: lists without repeats, recent posts newest first
+    and bounded. Merging gives this form too, so storing a profile once or merging it into
+    itself gives the same document."""
+    return author.model_copy(update={
+        **{name: list(dict.fromkeys(getattr(author, name))) for name in UNIONED_FIELDS},
+        "recent_posts": _recent([], author.recent_posts)})
+
+
+def merge_author(stored: Author, new: Author) -> Author:
+    """One profile from two observations of the same author id; ``stored`` itself when the
+    merge would change nothing but ``updated_at``, so an identical re-crawl, or a retried task,
+    leaves the stored profile as it was.
+
+    - ``campaign_ids``, ``follower_sample``, ``followers_of``, ``same_as``: united, stored ones
+      first, no repeats;
+    - ``recent_posts``: united by post id, newest first, at most ``MAX_RECENT_POSTS``;
+    - profile fields (``PROFILE_FIELDS``) from the newer observation (``updated_at``; the new
+      one on a tie), except where it has none: an empty value never erases a known one;
+      extra fields likewise;
+    - analysed fields (``ANALYSED_FIELDS``): the new ones if given, else the stored ones, but
+      only those computed from the merged profile's text (bio and set of recent post ids).
+      When the text changed they are cleared, so the author steps compute them again;
+    - ``updated_at``: the newer."""
+    newer, older = (new, stored) if new.updated_at >= stored.updated_at else (stored, new)
+    fields: dict[str, object] = {
+        name: getattr(newer, name) if _known(getattr(newer, name)) else getattr(older, name)
+        for name in PROFILE_FIELDS}
+    fields.update({name: list(dict.fromkeys([*getattr(stored, name), *getattr(new, name)]))
+                   for name in UNIONED_FIELDS})
+    fields["recent_posts"] = _recent(older.recent_posts, newer.recent_posts)
+    basis = (fields["bio"], frozenset(post.id for post in fields["recent_posts"]))
+    for name in ANALYSED_FIELDS:
+        valid = [getattr(side, name) for side in (new, stored)
+                 if _known(getattr(side, name)) and _text_basis(side) == basis]
+        fields[name] = valid[0] if valid else Author.model_fields[name].get_default(
+            call_default_factory=True)
+    extra = {**(older.model_extra or {}),
+             **{k: v for k, v in (newer.model_extra or {}).items() if _known(v)}}
+    merged = Author(**extra, **fields, id=stored.id, source=stored.source,
+                    updated_at=newer.updated_at)
+    if merged.model_dump(exclude={"updated_at"}) == stored.model_dump(exclude={"updated_at"}):
+        return stored
+    return merged
+
+
+def fold_authors(authors: Iterable[Author]) -> dict[str, Author]:
+    """A batch of profiles by id, the copies of one id merged in batch order (a post author
+    seen on several posts of one batch, a follower of two influencers)."""
+    folded: dict[str, Author] = {}
+    for author in authors:
+        found = folded.get(author.id)
+        folded[author.id] = merge_author(found, author) if found else tidy_author(author)
+    return folded
+

@@ -250,18 +250,40 @@ class DuplicateIndex(ABC):
 
 
 class AuthorStore(ABC):
-    """Author profiles (influencer and audience analysis), by id: all that the workers'
-    author task needs (``index_authors``, which merges a profile's campaigns with the stored
-    ones). Erasing an author is :meth:`PostStore.delete_author`, which
-    takes the profile too."""
+    """Author profiles (influencer and audience analysis), one per platform identity (id):
+    every author seen, as a post's author, an influencer or a sampled follower, merged into
+    one document however often and by whichever crawl it is seen. What the workers' author
+    task and the post analysis write through, and what audience analysis and the API's
+    author routes read. Erasing an author is :meth:`PostStore.delete_author`, which takes the
+    profile too."""
 
     @abstractmethod
     def upsert_authors(self, authors: Iterable[Author]) -> UpsertResult:
-        """Insert or replace profiles by id (the caller merges ``campaign_ids``)."""
+        """Merge profiles into the stored ones by id (:func:`~sensing.store._common.
+        merge_author`: lists united, a missing value never erasing a known one, analysed
+        fields cleared when the text they read changed); two copies of one id in the batch
+        are merged too. Idempotent: the same profiles again change nothing. ``created``
+        counts new ids, ``updated`` those stored already."""
 
     @abstractmethod
     def get_author(self, author_id: str) -> Author | None:
         """The stored profile, or None."""
+
+    @abstractmethod
+    def get_authors(self, ids: Iterable[str]) -> list[Author]:
+        """The stored profiles among ``ids``, in the order given; missing ids are left out."""
+
+    @abstractmethod
+    def campaign_authors(self, campaign_id: str, batch_size: int = 500) -> Iterator[Author]:
+        """Every profile whose ``campaign_ids`` holds ``campaign_id``, by id ascending, read
+        ``batch_size`` at a time (a campaign's audience can be far larger than memory)."""
+
+    @abstractmethod
+    def find_authors_by_url(self, urls: Iterable[str]) -> list[Author]:
+        """The profiles found under any of ``urls`` (compared in the form of
+        :func:`sensing.links.profile_url`): those living at one of them, and those whose bio
+        names one, so an explicit cross-platform link is found whichever profile was stored
+        first (:mod:`audience.identity` decides which link). By id ascending."""
 
 
 class CampaignCatalog(ABC):

@@ -37,20 +37,27 @@ SQLite uses for its side tables (``_common``), and indexed beside the contract's
   position scores each image by the number of keys it shares, and ``score_mode: max`` ranks
   the posts by their best image.
 
+Author profiles are merged client-side too (``_common.merge_author``: read with ``mget``,
+written back guarded by sequence numbers, conflicts read and merged again), and carry one
+derived field, ``profile_links``: the profile URLs each is found under (its own and those its
+bio names, ``sensing.links.author_links``), for explicit cross-platform linking.
+
 ``derived_version`` records which version of these derivations a document has; ``setup``
-re-derives the documents indexed before (scan + guarded bulk index, no scripts).
+re-derives the documents indexed before (scan + guarded bulk index, no scripts), which also
+indexes the fields a mapping gained since they were written.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
 
+from sensing.links import author_links, profile_url
 from sensing.query import parse_query, to_es
 from sensing.schemas import Author, Campaign, ImageRef, Post, media_key
 from sensing.store._common import (
@@ -60,12 +67,14 @@ from sensing.store._common import (
     encode_cursor,
     entity_buckets,
     entity_pairs,
+    fold_authors,
     hashtag_pairs,
     image_label_buckets,
     image_labels,
     index_text,
     interval_start,
     join_key,
+    merge_author,
     merged_campaigns,
     original_images,
     pair_buckets,
@@ -85,6 +94,7 @@ from sensing.store.base import (
 )
 
 log = logging.getLogger(__name__)
+Record = TypeVar("Record", Post, Author)
 
 KW = {"type": "keyword"}
 LONG = {"type": "long"}
@@ -132,11 +142,15 @@ AUTHOR_MAPPING: dict[str, Any] = {
     "dynamic": False,
     "properties": {"id": KW, "source": KW, "handle": KW, "name": {"type": "text"},
                    "followers": LONG, "following": LONG, "verified": {"type": "boolean"},
-                   "bio": {"type": "text"}, "influence": {"type": "float"},
+                   "bio": {"type": "text"}, "url": KW, "influence": {"type": "float"},
                    "campaign_ids": KW, "follower_sample": KW, "followers_of": KW,
-                   "recent_posts": NOT_INDEXED,
-                   "interests": NOT_INDEXED, "updated_at": {"type": "date"}},
+                   "same_as": KW, "recent_posts": NOT_INDEXED,
+                   "interests": NOT_INDEXED, "interest_model": KW, "updated_at": {"type": "date"},
+                   # derived client-side (module docstring)
+                   "profile_links": KW, "derived_version": {"type": "integer"}},
 }
+AUTHOR_DERIVED_VERSION = 1  # raised like DERIVED_VERSION, for the author documents
+AUTHOR_DERIVED_FIELDS = ("profile_links", "derived_version")
 CAMPAIGN_MAPPING: dict[str, Any] = {
     "dynamic": False,
     "properties": {"id": KW, "name": {"type": "text"}, "active": {"type": "boolean"},
@@ -147,6 +161,7 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 FAR_FUTURE = datetime(2200, 1, 1, tzinfo=UTC)  # date_nanos ends in 2262
 TERMS_ORDER = [{"_count": "desc"}, {"_key": "asc"}]
 SHOULD_CHUNK = 1000  # band keys per query: below the smallest boolean clause limit (1024)
+TERMS_CHUNK = 10_000  # values per terms query: well below index.max_terms_count (65,536)
 
 
 def _nanos(moment: datetime) -> int:
@@ -189,23 +204,31 @@ class ElasticStore(Store):
         self._rederive()
 
     def _rederive(self) -> None:
-        """Give the documents indexed before the current ``DERIVED_VERSION`` their derived
-        fields. Each is rewritten only if unchanged since read (sequence number guard): a
-        conflict means a writer has just indexed it, derived fields and all."""
-        stale = {"bool": {"must_not": [
-            {"range": {"derived_version": {"gte": DERIVED_VERSION}}}]}}
-        if not self.es.count(index=self.posts, query=stale)["count"]:
+        """Bring the posts and the authors indexed by an older version up to date."""
+        self._rederive_index(self.posts, DERIVED_VERSION,
+                             lambda source: self._doc(self._post(source)))
+        self._rederive_index(self.authors, AUTHOR_DERIVED_VERSION,
+                             lambda source: self._author_doc(self._author(source)))
+
+    def _rederive_index(self, index: str, version: int,
+                        rewrite: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+        """Give the documents of ``index`` indexed before ``version`` their derived fields.
+        Each is rewritten only if unchanged since read (sequence number guard): a conflict
+        means a writer has just indexed it, derived fields and all."""
+        stale = {"bool": {"must_not": [{"range": {"derived_version": {"gte": version}}}]}}
+        if not self.es.count(index=index, query=stale)["count"]:
             return
         actions = ({"_op_type": "index", "_index": hit["_index"], "_id": hit["_id"],
                     "if_seq_no": hit["_seq_no"], "if_primary_term": hit["_primary_term"],
-                    "_source": self._doc(self._post(hit["_source"]))}
-                   for hit in self._scan(stale, 500))
+                    "_source": rewrite(hit["_source"])}
+                   for hit in self._scan(stale, 500, index=index))
         failed = [item for ok, item in helpers.streaming_bulk(
                       self.es, actions, refresh=True, raise_on_error=False)
                   if not ok and next(iter(item.values())).get("status") != 409]
         if failed:
-            log.warning("derived fields not written for %d old posts, e.g. %s; they stay out "
-                        "of the newer aggregations until analysed again", len(failed), failed[0])
+            log.warning("derived fields not written for %d old documents of %s, e.g. %s; "
+                        "they stay out of the newer lookups until written again", len(failed),
+                        index, failed[0])
 
     def drop(self) -> None:
         """Undo ``setup``: delete the prefix's indices and the index templates, for the
@@ -277,6 +300,38 @@ class ElasticStore(Store):
             source.pop(field, None)
         return Post.model_validate(source)
 
+    @staticmethod
+    def _author_doc(author: Author) -> dict[str, Any]:
+        """The profile as indexed: its fields and the ``AUTHOR_DERIVED_FIELDS``."""
+        return {**author.model_dump(mode="json"), "profile_links": author_links(author),
+                "derived_version": AUTHOR_DERIVED_VERSION}
+
+    @staticmethod
+    def _author(source: dict[str, Any]) -> Author:
+        for field in AUTHOR_DERIVED_FIELDS:
+            source.pop(field, None)
+        return Author.model_validate(source)
+
+    def _write_guarded(self, actions: list[dict[str, Any]], pending: dict[str, Record],
+                       result: UpsertResult) -> dict[str, Record]:
+        """Bulk-write ``actions`` (creates, and rewrites guarded by sequence numbers) and count
+        them into ``result``; returns the records of ``pending`` whose write met a concurrent
+        writer (409), to be read and merged again."""
+        conflicts: dict[str, Record] = {}
+        for ok, item in helpers.streaming_bulk(self.es, actions, raise_on_error=False,
+                                               refresh=True):
+            op, info = next(iter(item.items()))
+            if ok:
+                if op == "create":
+                    result.created += 1
+                else:
+                    result.updated += 1
+            elif info.get("status") == 409:
+                conflicts[info["_id"]] = pending[info["_id"]]
+            else:
+                result.errors.append(f"{info['_id']}: {info.get('error')}")
+        return conflicts
+
     # -- posts (PostStore) -----------------------------------------------------------------
     def upsert_posts(self, posts: Iterable[Post]) -> UpsertResult:
         """Create new posts; replace stored ones with the union of campaign ids, guarded by
@@ -302,20 +357,7 @@ class ElasticStore(Store):
                 else:
                     actions.append({"_op_type": "create", "_index": self.posts, "_id": post.id,
                                     "_source": self._doc(post)})
-            conflicts: dict[str, Post] = {}
-            for ok, item in helpers.streaming_bulk(self.es, actions, raise_on_error=False,
-                                                   refresh=True):
-                op, info = next(iter(item.items()))
-                if ok:
-                    if op == "create":
-                        result.created += 1
-                    else:
-                        result.updated += 1
-                elif info.get("status") == 409:
-                    conflicts[info["_id"]] = pending[info["_id"]]
-                else:
-                    result.errors.append(f"{info['_id']}: {info.get('error')}")
-            pending = conflicts
+            pending = self._write_guarded(actions, pending, result)
         result.errors.extend(f"{post_id}: kept conflicting with concurrent writers"
                              for post_id in pending)
         return result
@@ -407,11 +449,11 @@ class ElasticStore(Store):
             entities=entity_buckets([(*split_key(k), n) for k, n in buckets("entities")], top),
             min_relevance=flt.min_relevance, label_threshold=label_threshold)
 
-    def _scan(self, query: dict[str, Any], batch_size: int,
-              source: bool | list[str] = True) -> Iterator[dict[str, Any]]:
-        """Every hit once, from a point-in-time snapshot (closed when done), with its sequence
-        number and primary term for guarded rewrites."""
-        pit = self.es.open_point_in_time(index=self.posts, keep_alive="2m")["id"]
+    def _scan(self, query: dict[str, Any], batch_size: int, source: bool | list[str] = True,
+              index: str | None = None) -> Iterator[dict[str, Any]]:
+        """Every hit of ``index`` (the posts by default) once, from a point-in-time snapshot
+        (closed when done), with its sequence number and primary term for guarded rewrites."""
+        pit = self.es.open_point_in_time(index=index or self.posts, keep_alive="2m")["id"]
         try:
             after = None
             while True:
@@ -519,21 +561,72 @@ class ElasticStore(Store):
 
     # -- authors (AuthorStore) and campaigns (CampaignCatalog) -----------------------------
     def upsert_authors(self, authors: Iterable[Author]) -> UpsertResult:
+        """Read the batch's stored profiles (one ``mget``), merge, write (one bulk) guarded by
+        sequence numbers; a profile a concurrent writer changed meanwhile is read and merged
+        again, so no sighting is lost. A merge that changes nothing writes nothing."""
+        pending = fold_authors(authors)
         result = UpsertResult()
-        for author in authors:
-            found = self.es.index(index=self.authors, id=author.id,
-                                  document=author.model_dump(mode="json"), refresh=True)
-            if found["result"] == "created":
-                result.created += 1
-            else:
-                result.updated += 1
+        for _ in range(MAX_CONFLICT_ROUNDS):
+            if not pending:
+                break
+            actions = []
+            for found in self.es.mget(index=self.authors, ids=list(pending))["docs"]:
+                author = pending[found["_id"]]
+                if not found.get("found"):
+                    actions.append({"_op_type": "create", "_index": self.authors,
+                                    "_id": author.id, "_source": self._author_doc(author)})
+                    continue
+                stored = self._author(found["_source"])
+                merged = merge_author(stored, author)
+                if merged is stored:
+                    result.updated += 1
+                    continue
+                actions.append({"_op_type": "index", "_index": found["_index"],
+                                "_id": author.id, "if_seq_no": found["_seq_no"],
+                                "if_primary_term": found["_primary_term"],
+                                "_source": self._author_doc(merged)})
+            pending = self._write_guarded(actions, pending, result)
+        result.errors.extend(f"{author_id}: kept conflicting with concurrent writers"
+                             for author_id in pending)
         return result
 
     def get_author(self, author_id: str) -> Author | None:
         try:
-            return Author.model_validate(self.es.get(index=self.authors, id=author_id)["_source"])
+            return self._author(self.es.get(index=self.authors, id=author_id)["_source"])
         except NotFoundError:
             return None
+
+    def get_authors(self, ids: Iterable[str]) -> list[Author]:
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return []
+        docs = self.es.mget(index=self.authors, ids=wanted)["docs"]
+        return [self._author(d["_source"]) for d in docs if d.get("found")]
+
+    def _author_pages(self, query: dict[str, Any], batch_size: int) -> Iterator[Author]:
+        """The profiles matching ``query`` by id, ``search_after`` the last id of each page."""
+        after: list[Any] | None = None
+        while True:
+            hits = self.es.search(index=self.authors, query=query, size=batch_size,
+                                  sort=[{"id": "asc"}],
+                                  **({"search_after": after} if after else {}))["hits"]["hits"]
+            yield from (self._author(hit["_source"]) for hit in hits)
+            if len(hits) < batch_size:
+                return
+            after = hits[-1]["sort"]
+
+    def campaign_authors(self, campaign_id: str, batch_size: int = 500) -> Iterator[Author]:
+        return self._author_pages({"bool": {"filter": [{"term": {"campaign_ids": campaign_id}}]}},
+                                  batch_size)
+
+    def find_authors_by_url(self, urls: Iterable[str]) -> list[Author]:
+        links = list(dict.fromkeys(link for link in map(profile_url, urls) if link))
+        found: dict[str, Author] = {}
+        for start in range(0, len(links), TERMS_CHUNK):
+            query = {"bool": {"filter": [{"terms": {
+                "profile_links": links[start:start + TERMS_CHUNK]}}]}}
+            found.update((author.id, author) for author in self._author_pages(query, 500))
+        return [found[author_id] for author_id in sorted(found)]
 
     def save_campaign(self, campaign: Campaign) -> None:
         self.es.index(index=self.campaigns, id=campaign.id,

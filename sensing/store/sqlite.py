@@ -5,7 +5,9 @@ list-valued facts aggregations count (campaigns, hashtags and their pairs, keywo
 aspects, image labels), MinHash bands and the pHash chunk keys of original images (for
 near-duplicate lookups across batches) in side tables keyed by post id, and the search tokens
 in an FTS5 table whose rowid is the post's rowid. Side rows are always rewritten and deleted
-together with their post (``SIDE_TABLES``), so they never disagree with the document. One
+together with their post (``SIDE_TABLES``), so they never disagree with the document. Author
+profiles are JSON documents too, with their campaigns and the profile URLs they are found
+under in side tables of their own (``AUTHOR_TABLES``), kept the same way. One
 connection, guarded by a lock, serves every thread: the embedded deployment's write rate is
 one worker's, and WAL lets readers go on meanwhile.
 
@@ -24,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sensing.links import author_links, profile_url
 from sensing.query import parse_query, to_fts
 from sensing.schemas import Author, Campaign, ImageRef, Post, media_key
 from sensing.store._common import (
@@ -34,11 +37,13 @@ from sensing.store._common import (
     encode_cursor,
     entity_buckets,
     entity_pairs,
+    fold_authors,
     hashtag_pairs,
     image_label_buckets,
     image_labels,
     index_text,
     interval_start,
+    merge_author,
     merged_campaigns,
     original_images,
     pair_buckets,
@@ -112,12 +117,21 @@ CREATE TABLE IF NOT EXISTS post_image_labels (
 CREATE VIRTUAL TABLE IF NOT EXISTS posts_fts
     USING fts5(search_text, tokenize = 'unicode61 remove_diacritics 0');
 CREATE TABLE IF NOT EXISTS authors (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS author_campaigns (
+    campaign_id TEXT NOT NULL, author_id TEXT NOT NULL, PRIMARY KEY (campaign_id, author_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS author_campaigns_author ON author_campaigns (author_id);
+CREATE TABLE IF NOT EXISTS author_links (
+    link TEXT NOT NULL, author_id TEXT NOT NULL, PRIMARY KEY (link, author_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS author_links_author ON author_links (author_id);
 CREATE TABLE IF NOT EXISTS campaigns (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
 """
 
 
 # Raised whenever a column or side table is added: ``setup`` then upgrades older databases.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+POSTS_VERSION = 3  # the last version that changed the posts' columns or side tables
 
 # Side table -> its columns, post_id among them: the rows are derived from the post alone.
 SIDE_TABLES: dict[str, tuple[str, ...]] = {
@@ -150,6 +164,23 @@ def _side_rows(post: Post) -> dict[str, list[tuple]]:
                               for n, best in enumerate(image_labels(post))
                               for label, score in best.items()],
     }
+
+
+# Author side table -> its columns, author_id among them: derived from the profile alone.
+AUTHOR_TABLES: dict[str, tuple[str, ...]] = {
+    "author_campaigns": ("campaign_id", "author_id"),
+    "author_links": ("link", "author_id"),
+}
+
+
+def _author_rows(author: Author) -> dict[str, list[tuple]]:
+    """Every author side-table row of ``author``, in ``AUTHOR_TABLES`` column order."""
+    return {"author_campaigns": [(c, author.id) for c in author.campaign_ids],
+            "author_links": [(link, author.id) for link in author_links(author)]}
+
+
+def _marks(values: Iterable[Any]) -> str:
+    return ",".join("?" * len(list(values)))
 
 
 def _us(moment: datetime) -> int:
@@ -187,24 +218,31 @@ class SqliteStore(Store):
     def setup(self) -> None:
         with self._lock:
             self.db.executescript(SCHEMA)
-            if self.db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
-                self._upgrade()
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            if version < SCHEMA_VERSION:
+                self._upgrade(version)
 
-    def _upgrade(self) -> None:
-        """Bring a database of an older version up to ``SCHEMA_VERSION``: add the columns
-        ``CREATE TABLE IF NOT EXISTS`` cannot, and rebuild the side tables from the documents
-        (a table added since holds nothing for the posts stored before it)."""
+    def _upgrade(self, version: int) -> None:
+        """Bring a database of ``version`` up to ``SCHEMA_VERSION``: add the columns ``CREATE
+        TABLE IF NOT EXISTS`` cannot, and rebuild the side tables from the documents (a table
+        added since holds nothing for the records stored before it). Only what changed since
+        ``version`` is rebuilt: the posts' side tables are the large ones."""
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
-            columns = {row[1] for row in db.execute("PRAGMA table_info(posts)")}
-            if "relevance" not in columns:
-                db.execute("ALTER TABLE posts ADD COLUMN relevance REAL")
-            db.execute("UPDATE posts SET relevance = json_extract(doc, '$.relevance')")
-            for table in SIDE_TABLES:
+            if version < POSTS_VERSION:
+                columns = {row[1] for row in db.execute("PRAGMA table_info(posts)")}
+                if "relevance" not in columns:
+                    db.execute("ALTER TABLE posts ADD COLUMN relevance REAL")
+                db.execute("UPDATE posts SET relevance = json_extract(doc, '$.relevance')")
+                for table in SIDE_TABLES:
+                    db.execute(f"DELETE FROM {table}")
+                for (doc,) in db.execute("SELECT doc FROM posts").fetchall():
+                    self._insert_side_rows(db, Post.model_validate_json(doc))
+            for table in AUTHOR_TABLES:
                 db.execute(f"DELETE FROM {table}")
-            for (doc,) in db.execute("SELECT doc FROM posts").fetchall():
-                self._insert_side_rows(db, Post.model_validate_json(doc))
+            for (doc,) in db.execute("SELECT doc FROM authors").fetchall():
+                self._insert_author_rows(db, Author.model_validate_json(doc))
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             db.execute("COMMIT")
         except BaseException:
@@ -224,6 +262,18 @@ class SqliteStore(Store):
             marks = ",".join("?" * len(SIDE_TABLES[table]))
             db.executemany(f"INSERT OR IGNORE INTO {table} ({','.join(SIDE_TABLES[table])}) "
                            f"VALUES ({marks})", rows)
+
+    @staticmethod
+    def _insert_author_rows(db: sqlite3.Connection, author: Author) -> None:
+        for table, rows in _author_rows(author).items():
+            columns = AUTHOR_TABLES[table]
+            db.executemany(f"INSERT OR IGNORE INTO {table} ({','.join(columns)}) "
+                           f"VALUES ({_marks(columns)})", rows)
+
+    @staticmethod
+    def _delete_author_rows(db: sqlite3.Connection, author_id: str) -> None:
+        for table in AUTHOR_TABLES:
+            db.execute(f"DELETE FROM {table} WHERE author_id = ?", (author_id,))
 
     def health(self) -> dict:
         try:
@@ -456,6 +506,7 @@ class SqliteStore(Store):
                     self._delete_side_rows(db, post_id)
                 db.execute("DELETE FROM posts WHERE author_id = ?", (author_id,))
                 db.execute("DELETE FROM authors WHERE id = ?", (author_id,))
+                self._delete_author_rows(db, author_id)
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
@@ -523,22 +574,76 @@ class SqliteStore(Store):
 
     # -- authors (AuthorStore) and campaigns (CampaignCatalog) -----------------------------
     def upsert_authors(self, authors: Iterable[Author]) -> UpsertResult:
+        """Read, merge and write in one transaction: no other writer comes between."""
+        batch = fold_authors(authors)
         result = UpsertResult()
         with self._lock:
-            for author in authors:
-                exists = self.db.execute("SELECT 1 FROM authors WHERE id = ?",
-                                         (author.id,)).fetchone()
-                self.db.execute("INSERT OR REPLACE INTO authors VALUES (?, ?)",
-                                (author.id, author.model_dump_json()))
-                if exists:
-                    result.updated += 1
-                else:
-                    result.created += 1
+            db = self.db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                stored = self._read_authors(db, list(batch))
+                for author_id, author in batch.items():
+                    found = stored.get(author_id)
+                    if found is None:
+                        db.execute("INSERT INTO authors (id, doc) VALUES (?, ?)",
+                                   (author_id, author.model_dump_json()))
+                        result.created += 1
+                    else:
+                        result.updated += 1
+                        author = merge_author(found, author)
+                        if author is found:
+                            continue  # nothing new: no write
+                        db.execute("UPDATE authors SET doc = ? WHERE id = ?",
+                                   (author.model_dump_json(), author_id))
+                        self._delete_author_rows(db, author_id)
+                    self._insert_author_rows(db, author)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
         return result
+
+    @staticmethod
+    def _read_authors(db: sqlite3.Connection, ids: list[str]) -> dict[str, Author]:
+        found: dict[str, Author] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            rows = db.execute(f"SELECT doc FROM authors WHERE id IN ({_marks(chunk)})", chunk)
+            found.update((a.id, a) for a in (Author.model_validate_json(r[0]) for r in rows))
+        return found
 
     def get_author(self, author_id: str) -> Author | None:
         rows = self._select("SELECT doc FROM authors WHERE id = ?", (author_id,))
         return Author.model_validate_json(rows[0][0]) if rows else None
+
+    def get_authors(self, ids: Iterable[str]) -> list[Author]:
+        wanted = list(dict.fromkeys(ids))
+        with self._lock:
+            found = self._read_authors(self.db, wanted)
+        return [found[i] for i in wanted if i in found]
+
+    def campaign_authors(self, campaign_id: str, batch_size: int = 500) -> Iterator[Author]:
+        """Keyset pages over the (campaign, author) index: each page a short read, so the
+        lock is not held while the caller works through a page."""
+        after = ""
+        while True:
+            rows = self._select(
+                "SELECT a.id, a.doc FROM author_campaigns c JOIN authors a ON a.id = c.author_id "
+                "WHERE c.campaign_id = ? AND c.author_id > ? ORDER BY c.author_id LIMIT ?",
+                (campaign_id, after, batch_size))
+            yield from (Author.model_validate_json(doc) for _, doc in rows)
+            if len(rows) < batch_size:
+                return
+            after = rows[-1][0]
+
+    def find_authors_by_url(self, urls: Iterable[str]) -> list[Author]:
+        links = list(dict.fromkeys(link for link in map(profile_url, urls) if link))
+        ids: set[str] = set()
+        for start in range(0, len(links), 500):
+            chunk = links[start:start + 500]
+            ids.update(r[0] for r in self._select(
+                f"SELECT author_id FROM author_links WHERE link IN ({_marks(chunk)})", chunk))
+        return self.get_authors(sorted(ids))
 
     def save_campaign(self, campaign: Campaign) -> None:
         with self._lock:

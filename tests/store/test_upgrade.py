@@ -1,10 +1,11 @@
 """A store written by an older version of Sensing, before the aspect, image, pair, keyword and
-entity aggregations existed: ``setup`` brings its posts into the new counts, on both
-backends."""
+entity aggregations existed, and before author profiles were indexed by campaign and profile
+URL: ``setup`` brings its posts into the new counts and its authors into the new lookups, on
+both backends."""
 
 from __future__ import annotations
 
-from sensing.schemas import Post
+from sensing.schemas import Author, Post
 from sensing.store import PostFilter, Store
 from sensing.store.elastic import ElasticStore
 from sensing.store.sqlite import SqliteStore
@@ -49,3 +50,38 @@ def test_setup_brings_posts_stored_by_an_older_version_into_the_new_counts(store
     assert [p.id for p in store.search(PostFilter()).posts] == ["mastodon:h/1", "mastodon:h/2"]
     store.setup()  # once up to date, again is harmless
     assert store.aggregate(PostFilter()).hashtag_pairs == agg.hashtag_pairs
+
+
+def store_authors_as_an_old_version_did(store: Store, authors: list[Author]) -> None:
+    """The profiles alone: in Elasticsearch no derived fields, in SQLite no side tables of
+    their campaigns and profile URLs (schema version 3)."""
+    if isinstance(store, ElasticStore):
+        for author in authors:
+            store.es.index(index=store.authors, id=author.id, refresh=True,
+                           document=author.model_dump(mode="json"))
+        return
+    assert isinstance(store, SqliteStore)
+    with store._lock:
+        for author in authors:
+            store.db.execute("INSERT INTO authors VALUES (?, ?)",
+                             (author.id, author.model_dump_json()))
+        store.db.execute("DROP TABLE author_campaigns")
+        store.db.execute("DROP TABLE author_links")
+        store.db.execute("PRAGMA user_version = 3")
+
+
+def test_setup_indexes_author_profiles_stored_by_an_older_version(store: Store) -> None:
+    store_authors_as_an_old_version_did(store, [
+        Author(id="mastodon:m.social/1", source="mastodon", campaign_ids=["x2"],
+               url="https://m.social/@ana"),
+        Author(id="bluesky:did:plc:b", source="bluesky", campaign_ids=["x2", "x3"],
+               bio="also https://m.social/@ana")])
+    store.setup()
+    assert [a.id for a in store.campaign_authors("x2")] == \
+        ["bluesky:did:plc:b", "mastodon:m.social/1"]
+    assert [a.id for a in store.find_authors_by_url(["https://m.social/@ana"])] == \
+        ["bluesky:did:plc:b", "mastodon:m.social/1"]
+    store.upsert_authors([Author(id="mastodon:m.social/1", source="mastodon",
+                                 campaign_ids=["x3"])])
+    assert [a.id for a in store.campaign_authors("x3")] == \
+        ["bluesky:did:plc:b", "mastodon:m.social/1"]
