@@ -98,6 +98,11 @@ class Settings(BaseSettings):
                                     "(CLIP-style, a local Hugging Face directory) for subject "
                                     "labels; unset: the offline ImageNet classifier mapped to "
                                     "the marketing taxonomy (vision/taxonomy.py).")
+    interest_taxonomy: Path = Field(CHECKOUT / "audience" / "data" / "interests.json",
+                                    description="The interest taxonomy (a JSON file: two "
+                                    "levels, names and descriptions per language) authors are "
+                                    "classified against; default: the packaged one "
+                                    "(audience/taxonomy.py).")
     tesseract_cmd: str = Field("tesseract", description="The tesseract program that reads "
                                "Korean text in images (vision/ocr.py).")
     torch_threads: int = Field(0, ge=0, le=256, description="Threads torch uses in a worker "
