@@ -1,0 +1,47 @@
+"""A campaign's audience, in the three readings a marketer asks for: the people talking
+about the launch (``engaged``: the authors of the posts its reports count), the people its
+influencers reach (``followers``: the follower samples author mode collected), both together
+(``overall``), and the engaged split by their verdict (who loves it, who hates it).
+
+Reads posts and profiles, as a store streams them; decides nothing about where they live.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from pydantic import BaseModel, Field
+
+from audience.profile import AudienceTable, audience_profile, author_stances, sentiment_split
+from nlp.related_keywords import in_reports
+from sensing.schemas import Author, Campaign, Post, SentimentLabel
+
+
+class CampaignAudience(BaseModel):
+    campaign_id: str
+    overall: AudienceTable = Field(description="Every classified profile of the campaign: "
+                                   "its engaged authors and the followers sampled.")
+    engaged: AudienceTable = Field(description="Authors of the campaign's counted posts "
+                                   "(relevant, original, not spam).")
+    followers: AudienceTable = Field(description="Followers sampled from the campaign's "
+                                     "authors (author mode) who did not post themselves.")
+    by_sentiment: dict[SentimentLabel, AudienceTable] = Field(
+        description="The engaged authors by the verdict most of their posts carry.")
+
+
+def campaign_audience(campaign: Campaign, posts: Iterable[Post], authors: Iterable[Author],
+                      names: Mapping[str, str] | None = None) -> CampaignAudience:
+    """The campaign's audience tables from its posts and its author profiles; ``names``
+    are the taxonomy's display names (:meth:`audience.taxonomy.Taxonomy.names`)."""
+    counted = [post for post in posts if in_reports(post, campaign)]
+    posting = {post.author.id for post in counted}
+    profiles = list(authors)
+    engaged = [a for a in profiles if a.id in posting]
+    followers = [a for a in profiles if a.id not in posting and a.followers_of]
+    return CampaignAudience(
+        campaign_id=campaign.id,
+        overall=audience_profile([*engaged, *followers], names),
+        engaged=audience_profile(engaged, names),
+        followers=audience_profile(followers, names),
+        by_sentiment=sentiment_split(engaged, author_stances(counted), names),
+    )
