@@ -7,7 +7,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from api import aspects, authors, campaigns, health, keywords, posts
+from api import aspects, audience, authors, campaigns, health, keywords, posts
 from api.limits import RequestGuard, validation_error
 from sensing import __version__
 from sensing.config import Settings
@@ -45,4 +45,5 @@ def create_app(settings: Settings, *, store: Store | None = None,
     app.include_router(authors.router)
     app.include_router(keywords.router)
     app.include_router(aspects.router)
+    app.include_router(audience.router)
     return app

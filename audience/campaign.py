@@ -8,10 +8,11 @@ Reads posts and profiles, as a store streams them; decides nothing about where t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from pydantic import BaseModel, Field
 
+from audience.influence import InfluenceWeights, InfluencerScore, rank_influencers
 from audience.profile import AudienceTable, audience_profile, author_stances, sentiment_split
 from nlp.related_keywords import in_reports
 from sensing.schemas import Author, Campaign, Post, SentimentLabel
@@ -45,3 +46,29 @@ def campaign_audience(campaign: Campaign, posts: Iterable[Post], authors: Iterab
         followers=audience_profile(followers, names),
         by_sentiment=sentiment_split(engaged, author_stances(counted), names),
     )
+
+
+class Influencer(InfluencerScore):
+    """A ranked author with the interests of the followers sampled from them: what their
+    audience cares about, to pick influencers whose followers match the target."""
+
+    followers_sampled: int
+    follower_audience: AudienceTable
+
+
+def campaign_influencers(campaign: Campaign, posts: Iterable[Post],
+                         profiles: Callable[[list[str]], list[Author]], top: int = 20,
+                         weights: InfluenceWeights | None = None,
+                         names: Mapping[str, str] | None = None) -> list[Influencer]:
+    """The campaign's ``top`` influencers, each with their follower sample's audience
+    table; ``profiles`` reads stored profiles by id (the authors' own, then each one's
+    followers)."""
+    posts = list(posts)
+    authors = {a.id: a for a in profiles(sorted({post.author.id for post in posts}))}
+    found = []
+    for score in rank_influencers(posts, authors, campaign, top, weights):
+        sample = authors[score.author_id].follower_sample if score.author_id in authors else []
+        followers = profiles(sample) if sample else []
+        found.append(Influencer(**score.model_dump(), followers_sampled=len(sample),
+                                follower_audience=audience_profile(followers, names)))
+    return found

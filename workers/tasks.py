@@ -18,6 +18,7 @@ from sensing.config import Settings
 from sensing.schemas import Author, utcnow
 from sensing.store import Store, open_store
 from workers.analysis import analyze_and_index
+from workers.audience import classify_authors as classify_campaign_authors
 from workers.reanalysis import reanalyze, rerun_pipeline
 
 log = logging.getLogger(__name__)
@@ -142,9 +143,40 @@ def index_authors(self, records: list[dict[str, Any]],
     result = store.upsert_authors(linked)
     for rejection in rejected:
         log.warning("rejected author %s", rejection)
+    # New or changed profiles need interests: one task for the batch, never one per author.
+    classify = (self.app.send_task("sensing.classify_authors", queue="analyze",
+                                   args=[campaign_id, [a.id for a in authors]]).id
+                if campaign_id and authors else None)
     return {"received": len(records), "rejected": len(rejected), "rejections": rejected[:50],
             "indexed": result.created + result.updated, "index_errors": result.errors[:50],
-            "stored_profiles_linked": len(linked) - len(authors)}
+            "stored_profiles_linked": len(linked) - len(authors), "classify_task_id": classify}
+
+
+AUTHOR_PIPELINE: list[dict[str, Any]] = [{"step": "interests", "options": {}}]
+
+
+def author_pipeline(app: Celery) -> Pipeline:
+    """The worker's author pipeline (interests), built once: its encoder loads once."""
+    with _runtime_lock:
+        found = getattr(app, "_sensing_author_pipeline", None)
+        if found is None:
+            settings: Settings = app.conf.sensing_settings
+            found = app._sensing_author_pipeline = build_pipeline(AUTHOR_PIPELINE, settings)
+        return found
+
+
+@shared_task(name="sensing.classify_authors", bind=True, autoretry_for=TRANSIENT_ERRORS,
+             retry_backoff=True, retry_backoff_max=120, max_retries=8)
+def classify_authors(self, campaign_id: str, author_ids: list[str] | None = None
+                     ) -> dict[str, Any]:
+    """Interests for the campaign's profiles (or only ``author_ids``) that the current
+    classifier has not classified, in batches (:mod:`workers.audience`). Idempotent: a
+    profile classified once is skipped, so a retry or a second run changes nothing."""
+    _, store, _ = runtime(self.app)
+    result = classify_campaign_authors(store, author_pipeline(self.app), campaign_id, author_ids)
+    for problem in result.problems[:50]:
+        log.warning("interests problem %s", problem)
+    return result.summary()
 
 
 def enqueue_authors(authors: list[dict[str, Any]], campaign_id: str | None) -> str:
