@@ -184,6 +184,47 @@ def analyze(
 
 
 @app.command()
+def interests(
+    in_file: Annotated[Path, typer.Option("--in", "-i", exists=True, dir_okay=False,
+                                          help="JSON lines of Author documents (bio, "
+                                               "recent_posts, hashtags).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="JSON lines of the authors with "
+                                                          "interests and interest_model.")],
+) -> None:
+    """Interest shares of each author over the interest taxonomy (SENSING_INTEREST_TAXONOMY),
+    locally (no services needed). Bad lines are reported on stderr and skipped; an author
+    with too little text is written with no interests."""
+    from app.interests_file import interests_file
+    from audience.taxonomy import TaxonomyError
+
+    with _refusing(TaxonomyError):
+        totals = interests_file(in_file, out, settings=get_settings(), console=err)
+    err.print_json(json.dumps(totals))
+    if totals["classified"] == 0 and totals["rejected"]:
+        raise typer.Exit(1)
+
+
+@eval_app.command("interests")
+def eval_interests(
+    set_path: Annotated[Path | None, typer.Option(
+        "--set", exists=True, dir_okay=False,
+        help="Labelled authors, JSON lines {id, lang, split, bio, recent_posts, labels} "
+             "(default: the bundled set, lab/data/interest_authors.jsonl).")] = None,
+    split: Annotated[str, typer.Option(help="Which split to score: test (held out) or "
+                                            "train (what the calibration was fitted on).")]
+    = "test",
+) -> None:
+    """Per-category precision and recall of the interest classifier, share error, and
+    whether authors with too little text were left unclassified."""
+    from audience.interests import default_classifier
+    from lab.evals.interests import DEFAULT_SET, evaluate, format_table
+
+    with _refusing(ValueError):
+        found = evaluate(default_classifier(), set_path or DEFAULT_SET, split)
+    typer.echo(format_table(found))
+
+
+@app.command()
 def steps() -> None:
     """List the analyses this installation knows: the steps over posts (the default pipeline's
     first, in its order) and over authors, then the analyses over a whole campaign, each with
