@@ -1,10 +1,15 @@
 """Sample followers for the Mastodon corpus's accounts, built in code and deterministic
-(seeded): who follows whom, and what those followers post about. Influencers (accounts with
-more than 10,000 followers) get a large sample, everyone else a handful; the followers post
-about their hobbies (photography, gaming, travel, food, fitness, fashion, tech) in Korean,
-English, Japanese and Spanish, so audience-interest analysis has a real signal to find. The
-texts are ours, written for this; one tech post mentions the phone, which is exactly what a
-crawl must NOT count as a reaction to the launch.
+(seeded): who follows whom, and what those followers post about. Each influencer (more than
+10,000 followers) has an audience of its own with a *designed interest mix*
+(:data:`DESIGNED_MIXES`: the tech reviewer whose followers are mostly technology, sports and
+news; the one whose audience leans to beauty, travel, entertainment and food), and every other
+account a handful of followers from a shared pool. A follower posts about one interest
+category (:mod:`samples.interest_posts`) in Korean, English, Japanese or Spanish, so a test can
+hold the computed audience shares against the mix that was designed.
+
+Followers are ordered so that any first N of an audience (a crawl samples the most recent
+follows first) carries the mix as closely as N allows: each next follower is of the category
+furthest below its share so far.
 """
 
 from __future__ import annotations
@@ -15,93 +20,29 @@ from datetime import UTC, datetime, timedelta
 from html import escape
 from typing import Any
 
+from samples.interest_posts import OPENERS, POSTS
+
 HOST = "sample.social"
 INFLUENCER = 10_000  # more followers than this: an influencer, with a large follower sample
 SAMPLED = {"influencer": 120, "regular": 4}  # followers served per account, by kind
-POOL = 260  # distinct follower accounts; influencers share some, as real audiences do
+POOL = 100  # followers shared by the accounts that are not influencers
+SHARED = 0.25  # chance that an influencer's follower also follows an earlier influencer
 FIRST_ID = 20_000
 LANGS = ("ko", "en", "ja", "es")
 SINCE = datetime(2026, 8, 1, tzinfo=UTC)
 
-# hobby -> language -> (texts, hashtags). Two or three texts each, varied by openers.
-HOBBIES: dict[str, dict[str, tuple[list[str], list[str]]]] = {
-    "photography": {
-        "en": (["Golden hour on the pier, shot at f/2.8 and barely edited",
-                "Finally printed my film scans from the mountain trip",
-                "Street photography walk this Saturday, anyone in?"], ["photography", "35mm"]),
-        "ko": (["오늘 한강 노을 찍었는데 색감이 너무 좋아요",
-                "필름 카메라로 찍은 제주도 사진 현상했어요"], ["사진", "필름사진"]),
-        "ja": (["朝の鎌倉で撮った写真、光がやわらかい", "新しい単焦点レンズで猫を撮ってみた"],
-               ["写真", "カメラ好き"]),
-        "es": (["Fotos del atardecer en Valparaíso, sin filtros",
-                "Probando una lente de 50mm en el mercado"], ["fotografía", "fotografia"]),
-    },
-    "gaming": {
-        "en": (["Three hours into the new roguelike and I cannot stop",
-                "Ranked grind tonight, wish me luck"], ["gaming", "indiegames"]),
-        "ko": (["오늘 밤 랭크 게임 달립니다", "새로 나온 인디 게임 스토리 너무 좋네요"],
-               ["게임", "게임추천"]),
-        "ja": (["週末は新作RPGをひたすら遊んでた", "対戦ゲームでやっとランク上がった"],
-               ["ゲーム", "RPG"]),
-        "es": (["Maratón de videojuegos este finde con los amigos",
-                "Ese jefe final me costó veinte intentos"], ["videojuegos", "gaming"]),
-    },
-    "travel": {
-        "en": (["Landed in Lisbon, the tram 28 queue is already huge",
-                "Packing list for two weeks with one carry-on"], ["travel", "wanderlust"]),
-        "ko": (["교토 여행 3일차, 골목길 산책이 최고예요", "다음 달 리스본 여행 계획 중"],
-               ["여행", "여행스타그램"]),
-        "ja": (["台湾旅行、夜市の食べ歩きが楽しすぎる", "次の連休は北海道に行く予定"],
-               ["旅行", "旅"]),
-        "es": (["Recorriendo la costa de Oaxaca en autobús", "Mochila lista para Patagonia"],
-               ["viajes", "viajar"]),
-    },
-    "food": {
-        "en": (["Made ramen broth from scratch, twelve hours well spent",
-                "Best tacos in town are at the truck behind the station"], ["food", "cooking"]),
-        "ko": (["오늘 저녁은 집에서 만든 김치찌개", "성수동 새로 생긴 베이커리 빵 맛집이에요"],
-               ["맛집", "요리"]),
-        "ja": (["手作りの餃子、皮から作ってみた", "近所の喫茶店のナポリタンが最高"],
-               ["グルメ", "料理"]),
-        "es": (["Receta de la abuela: tortilla de patatas jugosa",
-                "Probé el mejor ceviche de Lima"],
-               ["comida", "recetas"]),
-    },
-    "fitness": {
-        "en": (["New deadlift PR this morning, 140 kg", "Ran my first half marathon today"],
-               ["fitness", "running"]),
-        "ko": (["오늘 하체 운동 완료, 스쿼트 100kg 성공", "한강 10km 러닝 기록 갱신"],
-               ["운동", "러닝"]),
-        "ja": (["朝ラン10キロ、気持ちよかった", "ジムで筋トレ、ベンチプレス自己ベスト"],
-               ["筋トレ", "ランニング"]),
-        "es": (["Entrenamiento de piernas terminado, mañana no camino",
-                "Primera carrera de 10K completada"], ["fitness", "correr"]),
-    },
-    "fashion": {
-        "en": (["Thrifted a wool coat for twelve dollars, autumn is ready",
-                "Outfit of the day: all beige everything"], ["fashion", "ootd"]),
-        "ko": (["오늘의 코디, 가을 트렌치코트", "빈티지 가게에서 데님 재킷 득템"],
-               ["패션", "데일리룩"]),
-        "ja": (["秋服を買いに古着屋めぐり", "今日のコーデはモノトーンで"],
-               ["ファッション", "古着"]),
-        "es": (["Look de hoy: chaqueta vaquera y botas", "Encontré un abrigo vintage precioso"],
-               ["moda", "outfit"]),
-    },
-    "tech": {
-        "en": (["Built a tiny home server from an old laptop this weekend",
-                "Reading the Nova Lumina X2 teardown, the cooling looks thin",
-                "Switched my keyboard to low-profile switches, typing feels new"],
-               ["tech", "homelab"]),
-        "ko": (["기계식 키보드 새로 조립했어요", "집에 NAS 구축 완료, 사진 백업 편하네요"],
-               ["테크", "IT"]),
-        "ja": (["自作PCのパーツがやっと揃った", "新しいイヤホンのノイキャンがすごい"],
-               ["ガジェット", "自作PC"]),
-        "es": (["Armé mi primer teclado mecánico", "Configurando un servidor casero con Linux"],
-               ["tecnología", "linux"]),
-    },
+DESIGNED_MIXES: dict[str, dict[str, float]] = {
+    "es_user44": {"technology": 0.45, "sports": 0.25, "news_politics": 0.2,
+                  "entertainment": 0.1},
+    "ko_user22": {"fashion_beauty": 0.4, "travel": 0.25, "entertainment": 0.2,
+                  "food_drink": 0.15},
+    "ja_user33": {"technology": 0.4, "entertainment": 0.3, "nightlife": 0.3},
+    "en_user00": {"technology": 0.35, "health_fitness": 0.35, "travel": 0.3},
+    "en_user11": {"technology": 0.4, "parenting": 0.3, "food_drink": 0.3},
 }
-OPENERS = {"en": ["", "Honestly ", "Today: "], "ko": ["", "오늘은 ", "드디어 "],
-           "ja": ["", "今日は", "ついに"], "es": ["", "Hoy: ", "Por fin "]}
+"""Influencer (acct) -> interest category -> share of its followers posting about it."""
+OWN_FIELDS = ("interest", "lang")
+"""The builder's fields of a follower account, never served."""
 
 
 def snowflake(when: datetime, sequence: int) -> str:
@@ -119,44 +60,82 @@ class Followers:
     followers_of: dict[str, list[str]] = field(default_factory=dict)
     statuses_of: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
+    def truth(self, follower_id: str) -> dict[str, float]:
+        """What the follower posts about: category -> share of their posts."""
+        return {self.accounts[follower_id]["interest"]: 1.0}
+
+    def audience_truth(self, follower_ids: list[str]) -> dict[str, float]:
+        """The mean of the followers' truths: what an audience table of them should say."""
+        mix: dict[str, float] = {}
+        for follower in follower_ids:
+            for category, share in self.truth(follower).items():
+                mix[category] = mix.get(category, 0.0) + share / len(follower_ids)
+        return mix
+
+
+def quota_order(mix: dict[str, float], count: int) -> list[str]:
+    """``count`` categories in an order whose every prefix is as close to ``mix`` as its
+    length allows: each next one is the category furthest below its share."""
+    assigned = dict.fromkeys(mix, 0)
+    order = []
+    for n in range(1, count + 1):
+        category = max(sorted(mix), key=lambda c: mix[c] * n - assigned[c])
+        assigned[category] += 1
+        order.append(category)
+    return order
+
 
 def build_followers(corpus_accounts: list[dict[str, Any]], seed: int = 20261015) -> Followers:
     """Followers for every corpus account and their recent posts, the same on every call."""
     rng = random.Random(seed)
     graph = Followers()
-    pool = [follower_account(n, rng) for n in range(POOL)]
-    for account in pool:
+    serial = iter(range(10_000))
+
+    def new_follower(category: str) -> str:
+        account = follower_account(next(serial), category, rng)
         graph.accounts[account["id"]] = account
-        graph.statuses_of[account["id"]] = hobby_statuses(account, rng)
+        graph.statuses_of[account["id"]] = interest_statuses(account, rng)
+        return account["id"]
+
+    pool = [new_follower(rng.choice(sorted(POSTS))) for _ in range(POOL)]
+    fans: dict[str, list[str]] = {}  # category -> followers of earlier influencers
     for account in sorted(corpus_accounts, key=lambda a: int(a["id"])):
-        kind = "influencer" if account["followers_count"] > INFLUENCER else "regular"
-        count = min(SAMPLED[kind], account["followers_count"])
-        graph.followers_of[account["id"]] = [f["id"] for f in rng.sample(pool, count)]
+        if account["followers_count"] > INFLUENCER:
+            audience: list[str] = []
+            for category in quota_order(DESIGNED_MIXES[account["acct"]], SAMPLED["influencer"]):
+                # audiences overlap, as real ones do: a quarter already follow someone else
+                known = [f for f in fans.get(category, []) if f not in audience]
+                follower = (rng.choice(known) if known and rng.random() < SHARED
+                            else new_follower(category))
+                fans.setdefault(category, []).append(follower)
+                audience.append(follower)
+            graph.followers_of[account["id"]] = audience
+        else:
+            count = min(SAMPLED["regular"], account["followers_count"])
+            graph.followers_of[account["id"]] = rng.sample(pool, count)
     return graph
 
 
-def follower_account(n: int, rng: random.Random) -> dict[str, Any]:
+def follower_account(n: int, category: str, rng: random.Random) -> dict[str, Any]:
     lang = LANGS[n % len(LANGS)]
-    hobbies = rng.sample(sorted(HOBBIES), 2)
     handle = f"{lang}_fan{n:03d}"
-    bio = {"ko": "{} 좋아하는 사람", "en": "Into {} mostly", "ja": "{}が好き",
-           "es": "Me gusta {}"}[lang].format(" & ".join(hobbies))
+    bio = POSTS[category][lang][2]
     return {
         "id": str(FIRST_ID + n), "username": handle, "acct": handle,
         "display_name": handle.replace("_", " ").title(),
         "followers_count": rng.randrange(5, 3000), "following_count": rng.randrange(50, 1500),
         "statuses_count": rng.randrange(20, 4000), "bot": False,
         "note": f"<p>{escape(bio)}</p>", "url": f"https://{HOST}/@{handle}",
-        "created_at": "2022-05-01T00:00:00.000Z", "hobbies": hobbies, "lang": lang,
+        "created_at": "2022-05-01T00:00:00.000Z", "interest": category, "lang": lang,
     }
 
 
-def hobby_statuses(account: dict[str, Any], rng: random.Random) -> list[dict[str, Any]]:
-    """Four to seven posts about the account's hobbies in its language, newest first."""
+def interest_statuses(account: dict[str, Any], rng: random.Random) -> list[dict[str, Any]]:
+    """Four to seven posts about the account's interest in its language, newest first."""
     lang = account["lang"]
+    texts, tags, _ = POSTS[account["interest"]][lang]
     statuses = []
     for n in range(rng.randrange(4, 8)):
-        texts, tags = HOBBIES[rng.choice(account["hobbies"])][lang]
         when = SINCE + timedelta(minutes=rng.randrange(0, 100 * 24 * 60))
         text = rng.choice(OPENERS[lang]) + rng.choice(texts)
         links = " ".join(f'<a href="https://{HOST}/tags/{t}" class="mention hashtag" '
@@ -180,4 +159,4 @@ def hobby_statuses(account: dict[str, Any], rng: random.Random) -> list[dict[str
 
 def public(account: dict[str, Any]) -> dict[str, Any]:
     """The account as the API shows it (the builder's own fields removed)."""
-    return {k: v for k, v in account.items() if k not in ("hobbies", "lang")}
+    return {k: v for k, v in account.items() if k not in OWN_FIELDS}
