@@ -16,7 +16,11 @@ The network is built in code (:func:`build_network`, seeded, so every server ser
 DIDs, record keys and posts): a few hundred words of launch talk about the fictional Nova Lumina
 X2 in Korean, English, Japanese and Spanish (plus French, German, Portuguese), replies, a
 copy-pasted post, giveaway bots, posts that share the brand's words in another sense, images
-from ``/media/``, and three reviewers whose followers post about their hobbies.
+from ``/media/``, and the reviewers' and the brand's followers, drawn to designed interest
+mixes (:data:`DESIGNED_MIXES`, :mod:`samples.audiences`): a follower posts about one or two
+interests (:mod:`samples.interest_posts`), and the fans follow the reviewer of their language.
+The ground truth (each mix, each follower post's category) stays in :class:`Network`, out of
+the API's views.
 """
 
 from __future__ import annotations
@@ -33,6 +37,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from samples.audiences import Audiences, AudienceTruth, Interests, Mix
+from samples.interest_posts import bio as interest_bio
+from samples.interest_posts import follower_posts
 from samples.server import MEDIA, Platform, Reply, Request, Route, as_json
 from sensing.query import QuerySyntaxError, matches, parse_query
 
@@ -214,93 +221,22 @@ REPLIES: list[tuple[str, str, str, str]] = [
     ("", "keynote", "dan-the-skeptic", "And the price?"),
 ]
 
-# follower handle, language, the reviewers followed, hobby posts (their recent posts)
-FOLLOWERS: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = [
-    ("lens-and-light", "en", ("techlens",), (
-        "Golden hour at the pier, shot at f/1.8 #photography",
-        "New 35mm prime arrived, first roll of test shots tomorrow",
-        "Long exposure of the city bridge, 30 seconds, tripod in the wind")),
-    ("speedrun-sam", "en", ("techlens", "sumaho-lab"), (
-        "New personal best in the any% run, 41:12 #gaming",
-        "Co-op night with the crew, we finally beat the raid boss",
-        "Controller drift again. Third pad this year")),
-    ("wander-wes", "en", ("techlens",), (
-        "Landed in Lisbon, the light here is unreal #travel",
-        "Night train from Vienna to Venice, highly recommend",
-        "Packing list for two weeks with one carry-on")),
-    ("chef-noor", "en", ("techlens", "gadget-mi"), (
-        "Sourdough attempt number 12, finally an open crumb #baking",
-        "Roasted tomato soup for a rainy Sunday",
-        "Knife skills class tonight, wish me luck")),
-    ("liftwithlena", "en", ("techlens",), (
-        "Deadlift PR today: 140kg #fitness",
-        "Rest day means a long walk and a lot of stretching",
-        "Meal prep for the week: rice, chicken, a mountain of greens")),
-    ("thread-and-fit", "en", ("techlens",), (
-        "Thrifted a wool coat for 12 dollars #fashion",
-        "Capsule wardrobe update: five shirts, two trousers, one jacket",
-        "Matte textures are everywhere this season")),
-    ("sanchez-runs", "es", ("techlens",), (
-        "Media maratón terminada en 1:38 #running",
-        "Entrenamiento de series en la pista, piernas muertas",
-        "Nuevas zapatillas para la temporada de otoño")),
-    ("cocina-con-ines", "es", ("techlens", "sumaho-lab"), (
-        "Tortilla de patatas con cebolla, sin debate #cocina",
-        "Hoy toca paella de verduras para toda la familia",
-        "Mi truco para un gazpacho más suave")),
-    ("viajera-mar", "es", ("gadget-mi",), (
-        "Amanecer en el desierto de Atacama #viajes",
-        "Consejos para viajar a Japón con poco presupuesto",
-        "Mochila lista para el Camino de Santiago")),
-    ("foto-joon", "ko", ("gadget-mi",), (
-        "한강 야경 장노출 찍어봤어요 #사진",
-        "필름 카메라 다시 시작했어요. 첫 롤 현상 기다리는 중",
-        "단풍 출사 다녀왔어요. 북한산 최고")),
-    ("game-jiho", "ko", ("gadget-mi", "techlens"), (
-        "이번 주말 신작 RPG 엔딩 봤어요 #게임",
-        "친구들이랑 보드게임 카페 다녀옴",
-        "랭크 게임 연패 중... 오늘은 그만")),
-    ("yeohaeng-sora", "ko", ("gadget-mi",), (
-        "제주도 3박 4일 여행 코스 공유해요 #여행",
-        "오사카 먹방 여행 다녀왔어요",
-        "다음 달 부산 불꽃축제 가요")),
-    ("fit-dahye", "ko", ("gadget-mi",), (
-        "필라테스 6개월째, 자세가 많이 좋아졌어요 #운동",
-        "오늘 10km 러닝 완료",
-        "홈트 루틴 공유합니다")),
-    ("mukbang-taeho", "ko", ("gadget-mi", "sumaho-lab"), (
-        "을지로 노포 순댓국 맛집 발견 #맛집",
-        "집에서 떡볶이 만들어 먹었어요",
-        "성수동 새로 생긴 베이커리 후기")),
-    ("kamera-aoi", "ja", ("sumaho-lab",), (
-        "紅葉の京都を撮ってきました #写真",
-        "新しい単焦点レンズで夜の街をスナップ",
-        "朝の光で撮る猫がいちばんかわいい")),
-    ("game-riku", "ja", ("sumaho-lab", "techlens"), (
-        "新作アクションゲーム、ボス戦がむずかしい #ゲーム",
-        "週末はずっとレトロゲームを遊んでいた",
-        "コントローラーを新調した")),
-    ("tabi-mei", "ja", ("sumaho-lab",), (
-        "北海道一人旅、函館の夜景が最高 #旅行",
-        "台湾の夜市で食べ歩き",
-        "温泉旅館でのんびり週末")),
-    ("ryouri-sho", "ja", ("sumaho-lab",), (
-        "今日は自家製ラーメンに挑戦 #料理",
-        "秋の炊き込みご飯、きのこたっぷり",
-        "お弁当作りが続いている")),
-    ("mode-chloe", "fr", ("techlens",), (
-        "Nouvelle veste en laine trouvée en friperie #mode",
-        "Les couleurs de l'automne dans ma garde-robe",
-        "Défilé étudiant ce soir à Lyon")),
-    ("berg-felix", "de", ("techlens", "gadget-mi"), (
-        "Wochenende in den Alpen, Gipfel bei Sonnenaufgang #wandern",
-        "Neue Wanderschuhe eingelaufen",
-        "Hüttenabend mit Käsespätzle")),
-    ("trilhas-bia", "pt", ("techlens",), (
-        "Trilha na Serra da Mantiqueira no fim de semana #viagem",
-        "Receita de pão de queijo da vó",
-        "Corrida de 5km no parque hoje cedo")),
-]
+DESIGNED_MIXES: dict[str, Mix] = {
+    # the camera nerd: travel photographers, film buffs and food snappers
+    "techlens": {"technology": 0.45, "travel": 0.2, "entertainment": 0.2, "food_drink": 0.15},
+    # the camera-comparison channel: a beauty and café crowd
+    "gadget-mi": {"technology": 0.4, "fashion_beauty": 0.25, "food_drink": 0.2,
+                  "travel": 0.15},
+    "sumaho-lab": {"technology": 0.5, "entertainment": 0.3, "nightlife": 0.1, "travel": 0.1},
+    # the brand of a matte, camera-first phone: a lifestyle audience before a tech one
+    "lumina-official": {"fashion_beauty": 0.4, "travel": 0.25, "entertainment": 0.2,
+                        "food_drink": 0.15},
+}
+"""Account (handle without .bsky.social) -> interest category -> share of its followers'
+attention."""
+AUDIENCE = 40  # followers in the network of each account with a designed mix
+FAN = ("technology",)  # a fan's posts are all about the phone
+FAN_LABEL = ("technology", "smartphones")
 
 BASE_FOLLOWERS = {"reviewer": 48_000, "brand": 210_000, "fan": 300, "bot": 2_000,
                   "other": 1_500, "follower": 150}
@@ -385,9 +321,21 @@ class BskyPost:
 
 
 @dataclass
-class Network:
-    accounts: dict[str, Account]  # by DID
+class Network(AudienceTruth):
+    """The accounts (by DID), the posts, ``followers`` (DID -> follower DIDs, newest follow
+    first) and the ground truth, never served: ``mixes`` (DID -> designed mix) and ``labels``
+    (post URI -> category, subcategory) of the followers' and fans' posts."""
+
+    accounts: dict[str, Account]
     posts: list[BskyPost]
+    followers: dict[str, list[str]] = field(default_factory=dict)
+    mixes: dict[str, Mix] = field(default_factory=dict)
+    labels: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def post_labels(self, account_id: str) -> list[tuple[str, str]]:
+        own = sorted((p for p in self.posts if p.did == account_id),
+                     key=lambda p: p.indexed_at, reverse=True)
+        return [self.labels[p.uri] for p in own]
 
     def by_handle(self, handle: str) -> Account | None:
         return next((a for a in self.accounts.values() if a.handle == handle), None)
@@ -440,19 +388,31 @@ def build_network() -> Network:
                         accounts[did_for(f"{handle}.bsky.social")].lang, parent=parent)
         if key:
             by_key[key] = post
-    for short, lang, followed, hobbies in FOLLOWERS:
-        follower = add_account(short, short.replace("-", " ").title(), hobbies[0].split(" #")[0],
-                               lang, "follower")
-        follower.follows = [did_for(f"{r}.bsky.social") for r in followed]
-        for text in hobbies:
-            add_post(follower.handle, text, LAUNCH + timedelta(hours=rng.uniform(-240, 240)),
-                     lang)
-    # fans follow the reviewer of their language, so followers' lists mix hobby and fan accounts
-    reviewer_by_lang = {"en": "techlens", "ko": "gadget-mi", "ja": "sumaho-lab"}
-    for account in accounts.values():
-        if account.role == "fan" and account.lang in reviewer_by_lang:
-            account.follows.append(did_for(f"{reviewer_by_lang[account.lang]}.bsky.social"))
-    return Network(accounts, posts)
+    network = Network(accounts, posts)
+    network.labels.update((p.uri, FAN_LABEL) for p in posts if accounts[p.did].role == "fan")
+    serial = iter(range(10**6))
+
+    def new_follower(interests: Interests, lang: str) -> str:
+        short = f"{lang}-fan{next(serial):03d}"
+        follower = add_account(short, short.replace("-", " ").title(),
+                               interest_bio(interests, lang), lang, "follower")
+        drawn = follower_posts(interests, lang, rng)
+        hours = sorted((rng.uniform(-240, 240) for _ in drawn), reverse=True)
+        for (category, subcategory, text), hour in zip(drawn, hours, strict=True):
+            post = add_post(follower.handle, text, LAUNCH + timedelta(hours=hour), lang)
+            network.labels[post.uri] = (category, subcategory)
+        return follower.did
+
+    audiences = Audiences(rng, new_follower)
+    for short, mix in DESIGNED_MIXES.items():
+        account = accounts[did_for(f"{short}.bsky.social")]
+        fans = {a.did: FAN for a in accounts.values() if a.role == "fan"
+                and a.lang == account.lang and account.role == "reviewer"}
+        network.mixes[account.did] = mix
+        network.followers[account.did] = audiences.draw(mix, AUDIENCE, account.lang, fans)
+        for follower in network.followers[account.did]:
+            accounts[follower].follows.append(account.did)
+    return network
 
 
 # --- the API -------------------------------------------------------------------------------
@@ -492,6 +452,7 @@ class Bluesky(Platform):
         network = build_network()
         self.accounts = network.accounts
         self.posts = network.posts
+        self.followers = network.followers
         self.token_uses: int | None = None  # access tokens expire after this many requests
         self.page_cap = 100  # the AppView may answer fewer than asked; tests lower it to page
         self.access: dict[str, int] = {}  # live access token -> requests made with it
@@ -630,7 +591,7 @@ class Bluesky(Platform):
 
     def followers_of(self, account: Account) -> list[Account]:
         """Newest follower first, as the AppView lists them."""
-        return [a for a in reversed(self.accounts.values()) if account.did in a.follows]
+        return [self.accounts[did] for did in self.followers.get(account.did, [])]
 
     def media_embed(self, post: BskyPost) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """The record's embed and its hydrated view (images with CDN-style URLs)."""

@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote, urlencode
 
-from samples.mastodon_followers import build_followers, public
+from samples.mastodon_followers import build_followers
 from samples.server import HERE, Platform, Reply, Request, Route, as_json
 from sensing.query import QuerySyntaxError, matches, parse_query
 
@@ -187,10 +187,7 @@ class Mastodon(Platform):
             return self.hits[query]
 
     def find_account(self, account_id: str) -> dict | None:
-        if account_id in self.accounts:
-            return self.accounts[account_id]
-        found = self.follows.accounts.get(account_id)
-        return public(found) if found else None
+        return self.accounts.get(account_id) or self.follows.accounts.get(account_id)
 
     def account(self, request: Request, account_id: str) -> Reply:
         found = self.find_account(account_id)
@@ -204,7 +201,7 @@ class Mastodon(Platform):
             return as_json(NOT_FOUND, 404)
         known = [*self.accounts.values(), *self.follows.accounts.values()]
         found = next((a for a in known if a["acct"].casefold() == user.casefold()), None)
-        return as_json(public(found)) if found else as_json(NOT_FOUND, 404)
+        return as_json(found) if found else as_json(NOT_FOUND, 404)
 
     def followers(self, request: Request, account_id: str) -> Reply:
         """Followers, most recent follow first; pages by follow id (``max_id``), which is not

@@ -14,15 +14,8 @@ import pytest
 
 from crawlers.run import CrawlStats, run_crawl
 from crawlers.sinks import authors_path
-from samples.interest_posts import POSTS
-from samples.mastodon_followers import (
-    DESIGNED_MIXES,
-    INFLUENCER,
-    SAMPLED,
-    build_followers,
-    public,
-)
-from samples.platforms.mastodon import RateWindow, load_statuses
+from samples.mastodon_followers import SAMPLED
+from samples.platforms.mastodon import RateWindow
 from samples.server import SampleServer, start_sample_server
 from sensing.config import Settings
 from sensing.schemas import Author
@@ -123,37 +116,6 @@ def test_unknown_authors_are_skipped(server: SampleServer, tmp_path: Path) -> No
     assert stats.finish_reason == "finished"
     assert list(profiles) == [profile_id(server, "144")]
     assert profiles[profile_id(server, "144")]["follower_sample"] == []
-
-
-def test_the_follow_graph_gives_interest_analysis_a_designed_signal() -> None:
-    accounts = {s["account"]["id"]: s["account"] for s in load_statuses()}
-    graph = build_followers(list(accounts.values()))
-    assert graph == build_followers(list(accounts.values()))  # deterministic
-    influencers = [a for a in accounts.values() if a["followers_count"] > INFLUENCER]
-    assert len(influencers) >= 3
-    for account in influencers:
-        followers = graph.followers_of[account["id"]]
-        assert len(followers) == SAMPLED["influencer"]
-        mix = DESIGNED_MIXES[account["acct"]]
-        for first in (20, len(followers)):  # the demo's sample, and the whole audience
-            truth = graph.audience_truth(followers[:first])
-            assert set(truth) == set(mix)
-            assert all(abs(truth[c] - mix[c]) <= 0.03 for c in mix), (account["acct"], truth)
-        for follower in followers[:20]:
-            tags = {t["name"] for s in graph.statuses_of[follower] for t in s["tags"]}
-            (category,) = graph.truth(follower)
-            lang = graph.accounts[follower]["lang"]
-            assert tags == {t.casefold() for t in POSTS[category][lang][1]}
-    langs = {s["language"] for posts in graph.statuses_of.values() for s in posts}
-    assert langs == {"ko", "en", "ja", "es"}
-
-
-def test_the_api_never_shows_the_builders_own_fields() -> None:
-    accounts = {s["account"]["id"]: s["account"] for s in load_statuses()}
-    graph = build_followers(list(accounts.values()))
-    follower = next(iter(graph.accounts.values()))
-    assert {"interest", "lang"} <= set(follower)
-    assert not {"interest", "lang"} & set(public(follower))
 
 
 def test_broken_answers_cost_only_what_they_carried(server: SampleServer,
