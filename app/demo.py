@@ -91,6 +91,7 @@ def free_port(port: int) -> int:
 AUTHOR_SOURCES = ("mastodon", "bluesky")  # sources with an author/follower mode
 INFLUENCERS = 3  # authors per source whose followers the demo samples
 FOLLOWER_SAMPLE = 20
+TOP_SHOWN = 5  # influencers the demo lists, besides those whose followers it sampled
 
 
 def _crawl_all(celery, store: Store, campaign: Campaign, console: Console,
@@ -118,7 +119,9 @@ def _crawl_all(celery, store: Store, campaign: Campaign, console: Console,
 
 
 def influencers(store: Store, campaign: Campaign, source: str, top: int) -> list[str]:
-    """Handles of the most-followed authors of the campaign's posts on ``source``."""
+    """Handles of the most-followed authors of the campaign's posts on ``source``: whose
+    follower samples show the largest audiences the launch reaches (the influence ranking,
+    printed at the end, weighs engagement and centrality too)."""
     followers: dict[str, int] = {}
     for post in store.export(PostFilter(campaign_id=campaign.id, sources=[source])):
         if post.author.handle:
@@ -127,12 +130,12 @@ def influencers(store: Store, campaign: Campaign, source: str, top: int) -> list
     return sorted(followers, key=lambda handle: (-followers[handle], handle))[:top]
 
 
-def _wait_for_batches(celery, task_ids: list[str], console: Console,
-                      timeout: float = 900) -> list[dict[str, Any]]:
-    """Wait for every analysis batch the crawl enqueued; returns their summaries."""
+def _wait_for_batches(celery, task_ids: list[str], console: Console, timeout: float = 900,
+                      doing: str = "analysing batches") -> list[dict[str, Any]]:
+    """Wait for every batch task in ``task_ids``; returns their summaries."""
     results = [celery.AsyncResult(task_id) for task_id in task_ids]
     deadline = time.monotonic() + timeout
-    columns = (TextColumn("analysing batches"), BarColumn(), MofNCompleteColumn())
+    columns = (TextColumn(doing), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, console=console, transient=True) as progress:
         shown = progress.add_task("analyse", total=len(results))
         while not all(r.ready() for r in results):
@@ -194,7 +197,12 @@ def run_demo(settings: Settings, *, port: int, serve: bool, console: Console) ->
                          for source in AUTHOR_SOURCES if source in campaign.sources]
             author_crawls = _crawl_all(celery, store, campaign, console, followers)
             author_tasks = [t for crawl in author_crawls for t in crawl["author_task_ids"]]
-            _wait_for_batches(celery, author_tasks, console)
+            stored = _wait_for_batches(celery, author_tasks, console)
+            # every author batch queued its interests; then the post authors of the campaign
+            classify = [s["classify_task_id"] for s in stored if s["classify_task_id"]]
+            classify.append(celery.send_task("sensing.classify_authors", queue="analyze",
+                                             args=[campaign.id]).id)
+            _wait_for_batches(celery, classify, console, doing="classifying interests")
         result.crawls += author_crawls
         for crawl in result.crawls:  # a source with several option sets crawls several times
             if crawl["items"]:
@@ -219,6 +227,7 @@ def run_demo(settings: Settings, *, port: int, serve: bool, console: Console) ->
         answer.raise_for_status()
         result.search_total = answer.json()["total"]
         console.print(summary_table(result, settings))
+        _print_audience(store, campaign, settings, console)
         if serve:
             console.print(f"API serving at [bold]{result.api_url}[/bold]; Ctrl-C to stop.")
             try:
@@ -231,6 +240,28 @@ def run_demo(settings: Settings, *, port: int, serve: bool, console: Console) ->
         sample_server.shutdown()
         store.close()
     return result
+
+
+def _print_audience(store: Store, campaign: Campaign, settings: Settings,
+                    console: Console) -> None:
+    """The top influencers (with what their followers care about) and the audience table:
+    what ``/campaigns/{id}/influencers`` and ``/audience`` answer, as a marketer reads it."""
+    from contextlib import closing
+
+    from app.audience_tables import audience_rich_table, influencer_rich_table
+    from audience.campaign import campaign_audience, campaign_influencers
+    from audience.taxonomy import load_taxonomy
+
+    names = load_taxonomy(settings.interest_taxonomy).names()
+    with closing(store.export(PostFilter(campaign_id=campaign.id))) as posts:
+        posts = list(posts)
+    ranked = campaign_influencers(campaign, posts, store.get_authors, top=None, names=names)
+    shown = [(n, found) for n, found in enumerate(ranked, start=1)
+             if n <= TOP_SHOWN or found.followers_sampled]
+    console.print(influencer_rich_table(shown))
+    audience = campaign_audience(campaign, posts, store.campaign_authors(campaign.id), names)
+    console.print(audience_rich_table(audience.overall, "Audience interests (engaged authors "
+                                      "and the followers sampled)", top=6))
 
 
 def summary_table(result: DemoResult, settings: Settings) -> Table:

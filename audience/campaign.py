@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from pydantic import BaseModel, Field
 
-from audience.influence import InfluenceWeights, InfluencerScore, rank_influencers
+from audience.influence import InfluencerScore, InfluenceWeights, rank_influencers
 from audience.profile import AudienceTable, audience_profile, author_stances, sentiment_split
 from nlp.related_keywords import in_reports
 from sensing.schemas import Author, Campaign, Post, SentimentLabel
@@ -57,16 +57,20 @@ class Influencer(InfluencerScore):
 
 
 def campaign_influencers(campaign: Campaign, posts: Iterable[Post],
-                         profiles: Callable[[list[str]], list[Author]], top: int = 20,
+                         profiles: Callable[[list[str]], list[Author]], top: int | None = 20,
                          weights: InfluenceWeights | None = None,
                          names: Mapping[str, str] | None = None) -> list[Influencer]:
-    """The campaign's ``top`` influencers, each with their follower sample's audience
-    table; ``profiles`` reads stored profiles by id (the authors' own, then each one's
-    followers)."""
+    """The campaign's ``top`` influencers among the authors of at least one counted post,
+    each with their follower sample's audience table; ``profiles`` reads stored profiles by
+    id (the authors' own, then each one's followers)."""
     posts = list(posts)
     authors = {a.id: a for a in profiles(sorted({post.author.id for post in posts}))}
     found = []
-    for score in rank_influencers(posts, authors, campaign, top, weights):
+    # a voice of the campaign has said something its reports count: spam and posts using
+    # the query word in another sense rank nobody
+    ranked = [score for score in rank_influencers(posts, authors, campaign, None, weights)
+              if score.counted_posts]
+    for score in ranked[:top] if top is not None else ranked:
         sample = authors[score.author_id].follower_sample if score.author_id in authors else []
         followers = profiles(sample) if sample else []
         found.append(Influencer(**score.model_dump(), followers_sampled=len(sample),

@@ -7,7 +7,9 @@ Five signals, each turned into 0..1 so that weights mean what they say:
 * **engagement**: likes, replies and shares per post, per follower (at least
   :data:`MIN_AUDIENCE`, so an account with three followers and one like is not the most
   engaging voice), ranked among the campaign's authors: the rank, not the rate, so one
-  viral post does not flatten everyone else to zero;
+  viral post does not flatten everyone else to zero. An author whose platform shows no
+  follower count (a YouTube channel as its comments show it) has no rate and scores 0 here
+  rather than a rate made up from a guessed audience;
 * **topic**: the author's posts that the campaign's reports count (relevant, original, not
   spam), log-scaled against the most active author's;
 * **centrality**: weighted PageRank in the campaign's interaction graph
@@ -87,6 +89,7 @@ class _Tally:
     handle: str = ""
     name: str = ""
     followers: int = 0
+    followers_known: bool = False
     bot: bool = False
     posts: int = 0
     counted: int = 0
@@ -103,6 +106,7 @@ def _tallies(posts: list[Post], campaign: Campaign | None,
         ref = post.author
         tally = found.setdefault(ref.id, _Tally(post.source, ref.handle, ref.name))
         tally.followers = max(tally.followers, ref.followers or 0)
+        tally.followers_known = tally.followers_known or ref.followers is not None
         tally.bot = tally.bot or ref.bot
         tally.posts += 1
         tally.spam += post.spam_score
@@ -116,7 +120,7 @@ def _tallies(posts: list[Post], campaign: Campaign | None,
         profile = authors.get(author_id)
         if profile is not None:
             if profile.followers is not None:
-                tally.followers = profile.followers
+                tally.followers, tally.followers_known = profile.followers, True
             tally.handle = tally.handle or profile.handle
             tally.name = tally.name or profile.name
     return found
@@ -147,9 +151,11 @@ def rank_influencers(posts: Iterable[Post], authors: Mapping[str, Author] | None
     top_rank = max(pagerank.values(), default=0.0)
     most_counted = max(t.counted for t in tallies.values())
     ids = sorted(tallies)
+    rated = [i for i in ids if tallies[i].followers_known]
     rates = [tallies[i].interactions / max(1, tallies[i].originals)
-             / max(MIN_AUDIENCE, tallies[i].followers) for i in ids]
-    engagement = dict(zip(ids, zip(rates, _percentile(rates), strict=True), strict=True))
+             / max(MIN_AUDIENCE, tallies[i].followers) for i in rated]
+    engagement = dict.fromkeys(ids, (0.0, 0.0))  # no follower count: no rate per follower
+    engagement.update(zip(rated, zip(rates, _percentile(rates), strict=True), strict=True))
     scores = []
     for author_id in ids:
         tally = tallies[author_id]
@@ -180,9 +186,11 @@ def rank_influencers(posts: Iterable[Post], authors: Mapping[str, Author] | None
 def _explain(components: list[Component], tally: _Tally, penalty: float) -> str:
     """One line a marketer reads: each part's value and what it measured."""
     by = {c.name: c for c in components}
+    rate = (f"{by['engagement'].raw:.2%} per post per follower" if tally.followers_known
+            else "followers unknown")
     text = (f"reach {by['reach'].value:.2f} ({tally.followers:,} followers), "
-            f"engagement {by['engagement'].value:.2f} ({by['engagement'].raw:.2%} per post "
-            f"per follower), topic {by['topic'].value:.2f} ({tally.counted} counted posts), "
+            f"engagement {by['engagement'].value:.2f} ({rate}), "
+            f"topic {by['topic'].value:.2f} ({tally.counted} counted posts), "
             f"centrality {by['centrality'].value:.2f}")
     if penalty < 1:
         why = "automated account, " if tally.bot else ""

@@ -17,6 +17,7 @@ the subcategory shares are ratios, for which textbook normal intervals are wrong
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+
 import numpy as np
 from pydantic import BaseModel, Field
 

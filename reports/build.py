@@ -3,14 +3,23 @@ and representative posts (:mod:`reports.render` draws and writes it)."""
 
 from __future__ import annotations
 
+from contextlib import closing
 from datetime import datetime
 
 from pydantic import BaseModel
 
+from audience.campaign import (
+    CampaignAudience,
+    Influencer,
+    campaign_audience,
+    campaign_influencers,
+)
+from audience.taxonomy import Taxonomy, load_taxonomy
 from nlp.related_keywords import reports_filter
 from reports.statistics import two_proportion_test
+from sensing.config import get_settings
 from sensing.schemas import Campaign, Post, utcnow
-from sensing.store import Bucket, Store
+from sensing.store import Bucket, PostFilter, Store
 
 LABELS = ("positive", "neutral", "negative")
 SAMPLE = 300  # posts per window read for representative examples
@@ -47,6 +56,8 @@ class Report(BaseModel):
     volume: list[Bucket]
     changes: list[ShareChange]
     examples: dict[str, list[Post]]
+    audience: CampaignAudience
+    influencers: list[Influencer]
 
 
 def _window(store: Store, campaign: Campaign, start: datetime, end: datetime) -> WindowStats:
@@ -71,11 +82,28 @@ def _examples(store: Store, campaign: Campaign, per_label: int = 3) -> dict[str,
     return found
 
 
-def build_report(store: Store, campaign: Campaign) -> Report:
+INFLUENCERS = 10
+
+
+def _audience(store: Store, campaign: Campaign, taxonomy: Taxonomy
+              ) -> tuple[CampaignAudience, list[Influencer]]:
+    """The audience tables and the top influencers, from one read of the campaign's posts."""
+    with closing(store.export(PostFilter(campaign_id=campaign.id))) as found:
+        posts = list(found)
+    names = taxonomy.names()
+    return (campaign_audience(campaign, posts, store.campaign_authors(campaign.id), names),
+            campaign_influencers(campaign, posts, store.get_authors, INFLUENCERS, names=names))
+
+
+def build_report(store: Store, campaign: Campaign, taxonomy: Taxonomy | None = None) -> Report:
+    """The report of ``campaign`` from what ``store`` holds now; ``taxonomy`` names the
+    audience's interests (default: the deployment's, ``SENSING_INTEREST_TAXONOMY``)."""
     pre = _window(store, campaign, campaign.window_start, campaign.launch_at)
     post = _window(store, campaign, campaign.launch_at, campaign.window_end)
     volume = store.aggregate(reports_filter(campaign, campaign.window_start, campaign.window_end),
                              interval="day").volume
+    audience, influencers = _audience(store, campaign, taxonomy or load_taxonomy(
+        get_settings().interest_taxonomy))
     changes = []
     n_pre, n_post = sum(pre.sentiment.values()), sum(post.sentiment.values())
     for label in LABELS:
@@ -84,4 +112,5 @@ def build_report(store: Store, campaign: Campaign) -> Report:
         changes.append(ShareChange(label=label, pre=pre.share(label), post=post.share(label),
                                    z=z, p_value=p, significant=p < 0.05))
     return Report(campaign=campaign, generated_at=utcnow(), pre=pre, post=post, volume=volume,
-                  changes=changes, examples=_examples(store, campaign))
+                  changes=changes, examples=_examples(store, campaign), audience=audience,
+                  influencers=influencers)

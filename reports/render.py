@@ -8,6 +8,8 @@ import json
 from datetime import datetime
 from pathlib import Path
 
+from audience.campaign import CampaignAudience
+from audience.profile import AudienceTable
 from reports.build import LABELS, Report
 from sensing.store import Bucket
 
@@ -50,6 +52,79 @@ def sentiment_svg(report: Report, width: int = 720) -> str:
             f'aria-label="sentiment before and after launch">{"".join(rows)}</svg>')
 
 
+def audience_svg(table: AudienceTable, width: int = 720, top: int = 10) -> str:
+    """Category shares as horizontal bars with their 95% intervals as whiskers, so a reader
+    sees at once which differences the sample can tell apart."""
+    rows = table.categories[:top]
+    if not rows:
+        return "<p>No classified authors yet.</p>"
+    label_w, row_h = 170, 24
+    scale = (width - label_w - 60) / max(row.ci_high for row in rows)
+    parts = []
+    for i, row in enumerate(rows):
+        y = i * row_h + 4
+        bar = row.share * scale
+        low, high = label_w + row.ci_low * scale, label_w + row.ci_high * scale
+        parts.append(
+            f'<text x="0" y="{y + 14}" font-size="12">{html.escape(row.name)}</text>'
+            f'<rect x="{label_w}" y="{y}" width="{bar:.1f}" height="16" fill="#1c7ed6">'
+            f'<title>{html.escape(row.name)}: {row.share:.1%} (95% CI {row.ci_low:.1%}–'
+            f'{row.ci_high:.1%}, {row.authors} authors)</title></rect>'
+            f'<line x1="{low:.1f}" x2="{high:.1f}" y1="{y + 8}" y2="{y + 8}" '
+            f'stroke="#212529" stroke-width="1.5"/>'
+            f'<line x1="{low:.1f}" x2="{low:.1f}" y1="{y + 3}" y2="{y + 13}" stroke="#212529"/>'
+            f'<line x1="{high:.1f}" x2="{high:.1f}" y1="{y + 3}" y2="{y + 13}" '
+            f'stroke="#212529"/>'
+            f'<text x="{high + 6:.1f}" y="{y + 13}" font-size="11">{row.share:.0%}</text>')
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" '
+            f'height="{len(rows) * row_h + 8}" role="img" aria-label="audience interest '
+            f'shares">{"".join(parts)}</svg>')
+
+
+def audience_html(table: AudienceTable, top: int = 6) -> str:
+    """The audience table as marketers read it: each category's share, then its
+    subcategories' shares within it; every share with its 95% interval."""
+    if not table.categories:
+        return ""
+    def cell(share: float, low: float, high: float) -> str:
+        return f"{share:.0%} <small>({low:.0%}–{high:.0%})</small>"
+
+    rows = "".join(
+        f"<tr><th>{html.escape(row.name)}</th><td>{cell(row.share, row.ci_low, row.ci_high)}"
+        f"</td><td>{row.authors}</td><td>" + ", ".join(
+            f"{html.escape(sub.name)} {cell(sub.share, sub.ci_low, sub.ci_high)}"
+            for sub in row.subcategories[:4]) + "</td></tr>" for row in table.categories[:top])
+    return (f"<table><tr><th>interest</th><th>share (95% CI)</th><th>authors</th>"
+            f"<th>within it</th></tr>{rows}</table>")
+
+
+def verdicts_html(audience: CampaignAudience, top: int = 3) -> str:
+    """What those who love it and those who hate it care about, side by side."""
+    cells = []
+    for label in ("positive", "negative"):
+        table = audience.by_sentiment[label]
+        leading = ", ".join(f"{html.escape(row.name)} {row.share:.0%}"
+                            for row in table.categories[:top]) or "—"
+        cells.append(f"<tr><td>{label}</td><td>{table.sample_size}</td><td>{leading}</td></tr>")
+    return (f"<table><tr><th>verdict</th><th>authors</th><th>their leading interests</th>"
+            f"</tr>{''.join(cells)}</table>")
+
+
+def influencers_html(report: Report) -> str:
+    """The top influencers, why they rank there, and what their followers care about."""
+    rows = []
+    for n, found in enumerate(report.influencers, start=1):
+        followers = ", ".join(f"{html.escape(row.name)} {row.share:.0%}"
+                              for row in found.follower_audience.categories[:3])
+        sample = f" <small>(n={found.follower_audience.sample_size})</small>"
+        rows.append(f"<tr><td>{n}</td><td>{html.escape(found.handle or found.author_id)} "
+                    f"<small>({html.escape(found.source)})</small></td>"
+                    f"<td>{found.score:.2f}</td><td><small>{html.escape(found.explanation)}"
+                    f"</small></td><td>{followers + sample if followers else '—'}</td></tr>")
+    return (f"<table><tr><th>#</th><th>author</th><th>score</th><th>why</th>"
+            f"<th>their followers care about</th></tr>{''.join(rows)}</table>") if rows else ""
+
+
 def render_html(report: Report) -> str:
     c = report.campaign
     esc = html.escape
@@ -83,6 +158,12 @@ below {c.relevance_threshold:g} excluded).</p>
 <h2>Conversation</h2><p>Top hashtags before: {buckets(report.pre.top_hashtags)}</p>
 <p>Top hashtags after: {buckets(report.post.top_hashtags)}</p>
 <p>Languages after: {buckets(report.post.langs)}</p>
+<h2>Influencers</h2>{influencers_html(report)}
+<h2>Audience</h2><p>Interest shares of the {report.audience.overall.sample_size} classified
+authors of the campaign (its {report.audience.engaged.sample_size} engaged authors and
+{report.audience.followers.sample_size} followers sampled; the bars' whiskers are 95% intervals).
+</p>{audience_svg(report.audience.overall)}{audience_html(report.audience.overall)}
+<h3>Who loves it, who hates it</h3>{verdicts_html(report.audience)}
 <h2>Representative posts after the launch</h2>{examples}</body></html>"""
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from audience.campaign import campaign_audience
+from audience.campaign import campaign_audience, campaign_influencers
 from sensing.schemas import Author, AuthorRef, Campaign, Interest, Post, Sentiment
 
 CAMPAIGN = Campaign(id="x2", name="X2", query="x2", launch_at=datetime(2026, 10, 15, tzinfo=UTC))
@@ -39,3 +39,17 @@ def test_engaged_followers_and_the_split_by_verdict() -> None:
     assert found.overall.sample_size == 3
     assert found.by_sentiment["positive"].share_of("fashion_beauty") == 1.0
     assert found.by_sentiment["negative"].share_of("technology") == 1.0
+
+
+def test_influencers_are_voices_of_the_campaign_with_their_followers_interests() -> None:
+    reviewer = profile("reviewer", "technology", follower_sample=["f1", "f2"])
+    followers = [profile("f1", "travel"), profile("f2", "travel")]
+    known = {a.id: a for a in [reviewer, *followers]}
+    posts = [post(1, "reviewer", "positive"), post(2, "spammer", "positive", spam_score=0.99),
+             post(3, "elsewhere", "positive", relevance=0.1), post(4, "fan", "positive")]
+    ranked = campaign_influencers(CAMPAIGN, posts, lambda ids: [known[i] for i in ids
+                                                                if i in known])
+    assert {found.author_id for found in ranked} == {"reviewer", "fan"}, \
+        "spam and another sense of the query word rank nobody"
+    top = next(found for found in ranked if found.author_id == "reviewer")
+    assert (top.followers_sampled, top.follower_audience.share_of("travel")) == (2, 1.0)

@@ -113,3 +113,13 @@ def test_weights_must_be_non_negative_and_sum_to_one() -> None:
     reach_only = InfluenceWeights(reach=1.0, engagement=0, topic=0, centrality=0)
     found = ranked([post("big", 100_000), post("small", 10)], weights=reach_only)
     assert found["@big"]["score"] == pytest.approx(found["@big"]["reach"], abs=1e-3)
+
+
+def test_no_follower_count_means_no_engagement_rate_rather_than_a_made_up_one() -> None:
+    unknown = post("channel", likes=5_000)
+    unknown.author.followers = None
+    found = ranked([unknown, post("known", 1_000, likes=10)])
+    assert found["@channel"]["engagement"] == 0.0
+    assert found["@known"]["engagement"] == 1.0
+    best = rank_influencers([unknown], campaign=CAMPAIGN)[0]
+    assert "followers unknown" in best.explanation
