@@ -16,24 +16,14 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from audience.interests import default_classifier  # noqa: E402 - after the path set-up
+from bench.timing import median_run  # noqa: E402
 from lab.evals.interests import load_set  # noqa: E402
-
-
-def timed(work, runs: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
 def main() -> None:
@@ -56,8 +46,8 @@ def main() -> None:
     def one_by_one():
         return [classifier.classify([author])[0] for author in authors]
 
-    fast, batched_found = timed(batched, args.runs)
-    slow, naive_found = timed(one_by_one, args.runs)
+    fast, batched_found = median_run(batched, args.runs)
+    slow, naive_found = median_run(one_by_one, args.runs)
     agree = sum(
         [(i.category, round(i.share, 2)) for i in a] == [(i.category, round(i.share, 2))
                                                          for i in b]
