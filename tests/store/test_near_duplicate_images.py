@@ -11,7 +11,7 @@ from __future__ import annotations
 from sensing.schemas import ImageRef, Media, Post, media_key
 from sensing.store import Store
 from sensing.store.elastic import ElasticStore
-from sensing.store.sqlite import SCHEMA_VERSION, SqliteStore
+from sensing.store.sqlite import POSTS_VERSION, SqliteStore
 from tests.store.conftest import make_post
 from vision.groups import chunk_keys, probe_keys
 
@@ -124,6 +124,6 @@ def test_setup_indexes_the_images_of_posts_stored_by_an_older_version(store: Sto
         store.upsert_posts([original])
         with store._lock:
             store.db.execute("DROP TABLE post_image_keys")
-            store.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+            store.db.execute(f"PRAGMA user_version = {POSTS_VERSION - 1}")
     store.setup()
     assert store.find_near_images("x2", ["3:aaaa"]) == [ref(original)]
