@@ -13,6 +13,7 @@ from sensing.store.base import (
     PostFilter,
     PostStore,
     SearchPage,
+    SegmentStore,
     Store,
     StoreLifecycle,
     UpsertResult,
@@ -36,5 +37,5 @@ def open_store(settings: Settings) -> Store:
 
 
 __all__ = ["Aggregations", "AuthorStore", "Bucket", "CampaignCatalog", "DuplicateIndex",
-           "PostFilter", "PostStore", "SearchPage", "Store", "StoreLifecycle", "UpsertResult",
-           "open_store"]
+           "PostFilter", "PostStore", "SearchPage", "SegmentStore", "Store", "StoreLifecycle",
+           "UpsertResult", "open_store"]

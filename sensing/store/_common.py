@@ -1,31 +1,45 @@
 """What both backends must compute identically: indexed text, the facts derived from a post
 for aggregations (hashtag pairs, entity keys, aspect and image-label rows) and for finding
 near-duplicate images (original images under the pHash chunk keys the media step wrote),
-cursors, interval buckets, bucket order, the campaign-id union and how two observations of
-one author profile merge. One copy here keeps the contract suite honest: Elasticsearch indexes
-these derived facts as fields, SQLite as side-table rows."""
+cursors, interval buckets, bucket order, the campaign-id union, how two observations of
+one author profile merge, and how a segment import replaces the previous one and is read back
+(targeting rows, segment order, customer cursors). One copy here keeps the contract suite
+honest: Elasticsearch indexes these derived facts as fields, SQLite as side-table rows."""
 
 from __future__ import annotations
 
 import base64
 import itertools
 import json
+import logging
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from sensing.schemas import Author, ImageRef, Media, Post, RecentPost, media_key
+from sensing.segments import (
+    ModelRun,
+    ScoredCustomer,
+    Segment,
+    SegmentImport,
+    TargetingRow,
+    targeting_order,
+)
 from sensing.store.base import (
     MAX_PAIRED_HASHTAGS,
     AspectBucket,
     Bucket,
+    CustomerPage,
     EntityBucket,
     HashtagPair,
     ImageLabelBucket,
     Interval,
+    UpsertResult,
 )
 from sensing.textsearch import search_text
+
+log = logging.getLogger(__name__)
 
 # Joins the parts of a composite key (hashtag pair, entity text and label) into one keyword
 # Elasticsearch can count: a control character that sorts below every printable one, so keys
@@ -44,16 +58,25 @@ def merged_campaigns(stored: Iterable[str], new: Iterable[str]) -> list[str]:
     return list(dict.fromkeys([*stored, *new]))
 
 
-def encode_cursor(created_at: datetime, post_id: str) -> str:
-    raw = json.dumps([created_at.astimezone(UTC).isoformat(), post_id])
+def _pack(values: list[Any]) -> str:
+    """Values as an opaque, URL-safe cursor."""
+    raw = json.dumps(values)
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _unpack(cursor: str) -> Any:
+    """What :func:`_pack` packed; ValueError (or TypeError, RecursionError) if forged."""
+    return json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+
+
+def encode_cursor(created_at: datetime, post_id: str) -> str:
+    return _pack([created_at.astimezone(UTC).isoformat(), post_id])
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, str]:
     """The (created_at, id) of the last post of the previous page; ValueError if forged."""
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        when, post_id = json.loads(raw)
+        when, post_id = _unpack(cursor)
         return datetime.fromisoformat(when).astimezone(UTC), str(post_id)
     except (ValueError, TypeError, OverflowError, RecursionError) as exc:
         # OverflowError: a date at the calendar's edge whose offset leaves it in UTC;
@@ -308,3 +331,148 @@ def fold_authors(authors: Iterable[Author]) -> dict[str, Author]:
         folded[author.id] = merge_author(found, author) if found else tidy_author(author)
     return folded
 
+
+# -- customer segments -------------------------------------------------------------------------
+# An import is written beside the campaign's current one, made current in one write, and only
+# then is the previous one removed (``replace_import``): readers, who see the current import
+# alone, never see one half-written.
+
+IMPORT_CHUNK = 5000
+"""Customers written (and those of a replaced import deleted) per bulk request or SQLite
+transaction: a file of millions is never held in memory, nor the SQLite lock held for all of
+it."""
+
+MEAN_PLACES = 6
+"""Places a targeting row's mean propensity is rounded to: the backends add the scores up in
+different orders, so their last digits may differ, and a tie on the mean must order alike."""
+
+MISSING_PROPENSITY = -1.0
+"""Where a customer without a score ranks: below every score (scores lie in [0, 1])."""
+
+
+class ImportSteps(Protocol):
+    """The steps :func:`replace_import` takes on a backend."""
+
+    def current_import(self, campaign_id: str) -> SegmentImport | None: ...
+
+    def _save_run(self, run: ModelRun) -> None: ...
+
+    def _save_customers(self, customers: Iterable[ScoredCustomer]) -> int:
+        """Write (or overwrite) them ``IMPORT_CHUNK`` at a time, readable once it returns;
+        returns how many."""
+
+    def _save_segments(self, segments: list[Segment]) -> None:
+        """Write (or overwrite) them, readable once it returns."""
+
+    def _make_current(self, record: SegmentImport) -> None:
+        """Make ``record`` the campaign's current import, in one write."""
+
+    def _discard(self, campaign_id: str, import_id: str) -> None:
+        """Delete the customers and segments of that import of the campaign."""
+
+
+def _check(record: SegmentImport, item: ScoredCustomer | Segment) -> None:
+    """A customer or segment must belong to the import saved: it is stored and removed under
+    its own campaign and import ids, so a stray one would never be read, nor ever removed."""
+    if (item.campaign_id, item.import_id) != (record.campaign_id, record.id):
+        raise ValueError(f"{item.id}: of import {item.import_id!r} of campaign "
+                         f"{item.campaign_id!r}, not {record.id!r} of {record.campaign_id!r}")
+
+
+def _checked(record: SegmentImport,
+             customers: Iterable[ScoredCustomer]) -> Iterator[ScoredCustomer]:
+    for customer in customers:
+        _check(record, customer)
+        yield customer
+
+
+def replace_import(steps: ImportSteps, record: SegmentImport, segments: list[Segment],
+                   customers: Iterable[ScoredCustomer],
+                   run: ModelRun | None = None) -> UpsertResult:
+    """:meth:`~sensing.store.base.SegmentStore.save_import` on either backend: the run, the
+    customers, the segments, then the switch to ``record``, then the previous import removed
+    (its run stays: runs are the audit trail). Until the switch readers see the previous import
+    whole; a failure before it raises, and what the import had written is removed again.
+
+    An import saved again is written over in place: its rows stay readable meanwhile and hold
+    the same values, so nothing visible changes. A fresh one starts by removing whatever an
+    earlier attempt under its id left (a crash skips the clean-up), so none of it can become
+    visible with it."""
+    for segment in segments:
+        _check(record, segment)
+    previous = steps.current_import(record.campaign_id)
+    again = previous is not None and previous.id == record.id
+    if not again:
+        steps._discard(record.campaign_id, record.id)
+    try:
+        if run is not None:
+            steps._save_run(run)
+        written = steps._save_customers(_checked(record, customers))
+        steps._save_segments(segments)
+        steps._make_current(record)
+    except Exception:
+        if not again:
+            _discard_failed(steps, record)
+        raise
+    if previous is not None and not again:
+        steps._discard(record.campaign_id, previous.id)
+    return UpsertResult(created=written)
+
+
+def _discard_failed(steps: ImportSteps, record: SegmentImport) -> None:
+    """Remove what a failed import wrote, unless the switch to it did happen (a write that
+    timed out may still have been applied). Best effort: the import's own failure is what the
+    caller must see, and a fresh attempt under its id cleans up anyway."""
+    try:
+        current = steps.current_import(record.campaign_id)
+        if current is None or current.id != record.id:
+            steps._discard(record.campaign_id, record.id)
+    except Exception:
+        log.warning("could not remove what failed import %s of %s wrote", record.id,
+                    record.campaign_id, exc_info=True)
+
+
+def segment_order(segment: Segment) -> tuple[str, bool, float, str]:
+    """Sort key of :meth:`~sensing.store.base.SegmentStore.list_segments`: campaign id, then
+    mean propensity descending (None last), then name."""
+    mean = segment.mean_propensity
+    return segment.campaign_id, mean is None, -(mean or 0.0), segment.name
+
+
+def targeting_rows(segments: Iterable[Segment],
+                   counts: Mapping[str, tuple[int, int, float | None]]) -> list[TargetingRow]:
+    """The targeting table from the import's segments and, by segment id, (customers, those
+    at or above the threshold, mean propensity): every segment has a row, one without
+    customers a share of 0; in :func:`~sensing.segments.targeting_order`."""
+    rows = []
+    for segment in segments:
+        count, target, mean = counts.get(segment.id, (0, 0, None))
+        rows.append(TargetingRow(
+            segment_id=segment.id, name=segment.name, count=count, target_count=target,
+            target_share=target / count if count else 0.0,
+            mean_propensity=None if mean is None else round(mean, MEAN_PLACES)))
+    return targeting_order(rows)
+
+
+def encode_customer_cursor(customer: ScoredCustomer) -> str:
+    return _pack([customer.propensity, customer.id])
+
+
+def decode_customer_cursor(cursor: str) -> tuple[float | None, str]:
+    """The (propensity, id) of the last customer of the previous page; ValueError if forged."""
+    try:
+        propensity, customer_id = _unpack(cursor)
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise ValueError(f"not a cursor from this API ({exc})") from None
+    forged_score = propensity is not None and _score(propensity) is None
+    if forged_score or not isinstance(customer_id, str):
+        raise ValueError("not a cursor from this API")
+    return (None if propensity is None else float(propensity)), customer_id
+
+
+def customer_page(total: int, found: list[ScoredCustomer], size: int) -> CustomerPage:
+    """A page from the ``size + 1`` customers read for it: the extra one says there is more."""
+    page = found[:size]
+    more = len(found) > size and bool(page)
+    return CustomerPage(total=total, customers=page,
+                        next_cursor=encode_customer_cursor(page[-1]) if more else None)

@@ -20,6 +20,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from sensing.schemas import Author, Campaign, ImageRef, Post, SentimentLabel
+from sensing.segments import ModelRun, ScoredCustomer, Segment, SegmentImport, TargetingRow
 
 Interval = Literal["hour", "day", "week"]
 DEFAULT_LABEL_THRESHOLD = 0.5  # an image classifier's label counts from this score up
@@ -141,6 +142,12 @@ class BandMatch(BaseModel):
     id: str
     created_at: datetime
     minhash_bands: list[str]
+
+
+class CustomerPage(BaseModel):
+    total: int
+    customers: list[ScoredCustomer]
+    next_cursor: str | None = Field(None, description="Opaque; pass back for the next page.")
 
 
 class UpsertResult(BaseModel):
@@ -304,7 +311,57 @@ class CampaignCatalog(ABC):
         """Every campaign, by id ascending."""
 
 
-class Store(StoreLifecycle, PostStore, DuplicateIndex, AuthorStore, CampaignCatalog):
+class SegmentStore(ABC):
+    """Customer segments with their scored customers and the model runs behind the scores
+    (``planning``): what the segment import writes through, and what the API's segment and
+    targeting routes and the campaign plan read. A campaign has at most one *current* import;
+    every read answers from it alone, so an import is seen whole or not at all. Customer ids
+    arrive hashed (:mod:`sensing.segments`); the store never sees a raw one."""
+
+    @abstractmethod
+    def save_import(self, record: SegmentImport, segments: list[Segment],
+                    customers: Iterable[ScoredCustomer],
+                    run: ModelRun | None = None) -> UpsertResult:
+        """Write the run, the customers (streamed: a file can hold millions) and the segments
+        of ``record``, then make it the campaign's current import, then remove what the
+        previous import of the campaign held. Idempotent: the same import again changes
+        nothing. ``created`` counts the customers written."""
+
+    @abstractmethod
+    def current_import(self, campaign_id: str) -> SegmentImport | None:
+        """The campaign's current import, or None."""
+
+    @abstractmethod
+    def list_segments(self, campaign_id: str | None = None) -> list[Segment]:
+        """The segments of the current import of ``campaign_id`` (of every campaign if None),
+        by campaign id, then mean propensity descending (None last), then name."""
+
+    @abstractmethod
+    def get_segment(self, segment_id: str) -> Segment | None:
+        """The segment of a current import with that id, or None."""
+
+    @abstractmethod
+    def targeting(self, campaign_id: str, threshold: float) -> list[TargetingRow]:
+        """The targeting table of the campaign's current import: per segment, its customers,
+        those whose propensity is at least ``threshold`` and the share they are; by share
+        descending, then mean propensity descending (None last), then name. Empty without an
+        import."""
+
+    @abstractmethod
+    def segment_customers(self, campaign_id: str, segment_id: str | None = None,
+                          min_propensity: float | None = None, size: int = 100,
+                          cursor: str | None = None) -> CustomerPage:
+        """The current import's customers (of one segment if given, scoring at least
+        ``min_propensity`` if given): the target list, propensity descending (None last),
+        then id ascending."""
+
+    @abstractmethod
+    def get_model_run(self, run_id: str) -> ModelRun | None:
+        """The stored model run, or None."""
+
+
+class Store(StoreLifecycle, PostStore, DuplicateIndex, AuthorStore, CampaignCatalog,
+            SegmentStore):
     """Every interface at once: what a backend implements and ``open_store`` returns, one
     client over one connection. Declares nothing of its own; a new method goes on the narrow
     interface it belongs to (or a new one), never here.

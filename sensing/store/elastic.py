@@ -42,6 +42,9 @@ written back guarded by sequence numbers, conflicts read and merged again), and 
 derived field, ``profile_links``: the profile URLs each is found under (its own and those its
 bio names, ``sensing.links.author_links``), for explicit cross-platform linking.
 
+Customer segments, their customers and model runs are the indices of the ``ElasticSegments``
+mixin (``elastic_segments.py``), set up and dropped with the others.
+
 ``derived_version`` records which version of these derivations a document has; ``setup``
 re-derives the documents indexed before (scan + guarded bulk index, no scripts), which also
 indexes the fields a mapping gained since they were written.
@@ -92,6 +95,7 @@ from sensing.store.base import (
     Store,
     UpsertResult,
 )
+from sensing.store.elastic_segments import ElasticSegments
 
 log = logging.getLogger(__name__)
 Record = TypeVar("Record", Post, Author)
@@ -168,7 +172,7 @@ def _nanos(moment: datetime) -> int:
     return round(moment.astimezone(UTC).timestamp() * 1_000_000) * 1000
 
 
-class ElasticStore(Store):
+class ElasticStore(ElasticSegments, Store):
     """Every store interface (:class:`~sensing.store.base.Store`) over the indices behind
     the ``prefix`` aliases."""
 
@@ -183,9 +187,13 @@ class ElasticStore(Store):
         self.campaigns = f"{prefix}-campaigns"
 
     # -- lifecycle (StoreLifecycle) and plumbing -------------------------------------------
+    def _indices(self) -> list[tuple[str, dict[str, Any]]]:
+        """(alias, mapping) of every index of the store."""
+        return [(self.posts, POST_MAPPING), (self.authors, AUTHOR_MAPPING),
+                (self.campaigns, CAMPAIGN_MAPPING), *self._segment_indices()]
+
     def setup(self) -> None:
-        for alias, mapping in ((self.posts, POST_MAPPING), (self.authors, AUTHOR_MAPPING),
-                               (self.campaigns, CAMPAIGN_MAPPING)):
+        for alias, mapping in self._indices():
             self.es.indices.put_index_template(
                 name=alias, index_patterns=[f"{alias}-*"], priority=100,
                 template={"settings": {"number_of_shards": self.shards,
@@ -234,7 +242,7 @@ class ElasticStore(Store):
         """Undo ``setup``: delete the prefix's indices and the index templates, for the
         throw-away stores of tests and benchmarks (the posts are gone for good)."""
         self.es.indices.delete(index=f"{self.prefix}-*", ignore_unavailable=True)
-        for alias in (self.posts, self.authors, self.campaigns):
+        for alias, _ in self._indices():
             self.es.options(ignore_status=404).indices.delete_index_template(name=alias)
 
     def health(self) -> dict:

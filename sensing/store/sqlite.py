@@ -7,9 +7,10 @@ near-duplicate lookups across batches) in side tables keyed by post id, and the 
 in an FTS5 table whose rowid is the post's rowid. Side rows are always rewritten and deleted
 together with their post (``SIDE_TABLES``), so they never disagree with the document. Author
 profiles are JSON documents too, with their campaigns and the profile URLs they are found
-under in side tables of their own (``AUTHOR_TABLES``), kept the same way. One
-connection, guarded by a lock, serves every thread: the embedded deployment's write rate is
-one worker's, and WAL lets readers go on meanwhile.
+under in side tables of their own (``AUTHOR_TABLES``), kept the same way. Customer segments,
+their customers and model runs are the tables of the ``SqliteSegments`` mixin
+(``sqlite_segments.py``). One connection, guarded by a lock, serves every thread: the embedded
+deployment's write rate is one worker's, and WAL lets readers go on meanwhile.
 
 A database made by an older version is brought up to date by ``setup`` (``PRAGMA
 user_version``): new columns are added and the side tables rebuilt from the stored documents.
@@ -60,6 +61,7 @@ from sensing.store.base import (
     Store,
     UpsertResult,
 )
+from sensing.store.sqlite_segments import SEGMENT_SCHEMA, SqliteSegments
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS posts (
@@ -130,8 +132,9 @@ CREATE TABLE IF NOT EXISTS campaigns (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
 
 
 # Raised whenever a column or side table is added: ``setup`` then upgrades older databases.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5  # 5: the segment tables (SEGMENT_SCHEMA), new and empty: none rebuilt
 POSTS_VERSION = 3  # the last version that changed the posts' columns or side tables
+AUTHORS_VERSION = 4  # the last version that changed the authors' side tables
 
 # Side table -> its columns, post_id among them: the rows are derived from the post alone.
 SIDE_TABLES: dict[str, tuple[str, ...]] = {
@@ -192,7 +195,7 @@ def _from_us(value: int) -> datetime:
     return datetime.fromtimestamp(value / 1_000_000, UTC)
 
 
-class SqliteStore(Store):
+class SqliteStore(SqliteSegments, Store):
     """Every store interface (:class:`~sensing.store.base.Store`) over one SQLite file."""
 
     def __init__(self, path: Path | str, timeout: float = 30.0):
@@ -217,7 +220,7 @@ class SqliteStore(Store):
 
     def setup(self) -> None:
         with self._lock:
-            self.db.executescript(SCHEMA)
+            self.db.executescript(SCHEMA + SEGMENT_SCHEMA)
             version = self.db.execute("PRAGMA user_version").fetchone()[0]
             if version < SCHEMA_VERSION:
                 self._upgrade(version)
@@ -239,10 +242,11 @@ class SqliteStore(Store):
                     db.execute(f"DELETE FROM {table}")
                 for (doc,) in db.execute("SELECT doc FROM posts").fetchall():
                     self._insert_side_rows(db, Post.model_validate_json(doc))
-            for table in AUTHOR_TABLES:
-                db.execute(f"DELETE FROM {table}")
-            for (doc,) in db.execute("SELECT doc FROM authors").fetchall():
-                self._insert_author_rows(db, Author.model_validate_json(doc))
+            if version < AUTHORS_VERSION:
+                for table in AUTHOR_TABLES:
+                    db.execute(f"DELETE FROM {table}")
+                for (doc,) in db.execute("SELECT doc FROM authors").fetchall():
+                    self._insert_author_rows(db, Author.model_validate_json(doc))
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             db.execute("COMMIT")
         except BaseException:
