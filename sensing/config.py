@@ -126,6 +126,11 @@ class Settings(BaseSettings):
     api_max_body_bytes: int = Field(1024 * 1024, ge=1, description="Request bodies larger "
                                     "than this are answered 413 before the rest is read "
                                     "(a campaign is a few kilobytes).")
+    api_max_import_bytes: int = Field(200 * 1024 * 1024, ge=1, description="The limit for a "
+                                      "customer file posted to /segments/import instead.")
+    customer_salt: SecretStr | None = Field(None, description="The salt customer ids are "
+                                            "hashed with before they are stored; default: one "
+                                            "drawn once into DATA_DIR/customer-salt.")
 
     def with_values(self, values: dict[str, Any]) -> Settings:
         """A validated copy with ``values`` changed (secrets wrapped, types checked), for
