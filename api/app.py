@@ -7,7 +7,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from api import aspects, audience, authors, campaigns, health, keywords, posts
+from api import aspects, audience, authors, campaigns, health, keywords, posts, segments
 from api.limits import RequestGuard, validation_error
 from sensing import __version__
 from sensing.config import Settings
@@ -30,7 +30,9 @@ def create_app(settings: Settings, *, store: Store | None = None,
     app.state.celery = celery
     # Every request: a bounded body, JSON that is JSON (api.limits); every 422: a preview of
     # the input, never the whole of it.
-    app.add_middleware(RequestGuard, max_body_bytes=settings.api_max_body_bytes)
+    app.add_middleware(RequestGuard, max_body_bytes=settings.api_max_body_bytes,
+                       larger={segments.IMPORT_PATH: (settings.api_max_import_bytes,
+                                                      "SENSING_API_MAX_IMPORT_BYTES")})
     app.add_exception_handler(RequestValidationError, validation_error)
 
     @app.exception_handler(QuerySyntaxError)
@@ -46,4 +48,6 @@ def create_app(settings: Settings, *, store: Store | None = None,
     app.include_router(keywords.router)
     app.include_router(aspects.router)
     app.include_router(audience.router)
+    app.include_router(segments.router)
+    app.include_router(segments.campaign_router)
     return app

@@ -46,18 +46,22 @@ class RequestGuard:
     """ASGI middleware: reads the body (at most ``max_body_bytes`` of it), refuses one too
     large (413) or JSON that is not JSON (422), and hands the rest to the app unchanged."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int,
+                 larger: dict[str, tuple[int, str]] | None = None) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.larger = larger or {}  # path -> (limit, its setting): the routes taking files
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
+        limit, setting = self.larger.get(scope["path"],
+                                         (self.max_body_bytes, "SENSING_API_MAX_BODY_BYTES"))
         declared = headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_body_bytes:
-            await self._too_large(scope, receive, send)
+        if declared.isdigit() and int(declared) > limit:
+            await _too_large(limit, setting, scope, receive, send)
             return
         chunks: list[bytes] = []
         size = 0
@@ -67,8 +71,8 @@ class RequestGuard:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_body_bytes:
-                await self._too_large(scope, receive, send)
+            if size > limit:
+                await _too_large(limit, setting, scope, receive, send)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -91,13 +95,15 @@ class RequestGuard:
 
         await self.app(scope, replay, send)
 
-    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
-        # The rest of the body stays unread, so the connection cannot carry another request.
-        response = JSONResponse(
-            {"detail": f"request body larger than {self.max_body_bytes} bytes, the limit "
-                       f"(SENSING_API_MAX_BODY_BYTES): send less, or raise the limit"},
-            status_code=413, headers={"connection": "close"})
-        await response(scope, receive, send)
+
+async def _too_large(limit: int, setting: str, scope: Scope, receive: Receive,
+                     send: Send) -> None:
+    # The rest of the body stays unread, so the connection cannot carry another request.
+    response = JSONResponse(
+        {"detail": f"request body larger than {limit} bytes, the limit ({setting}): send "
+                   f"less, or raise the limit"},
+        status_code=413, headers={"connection": "close"})
+    await response(scope, receive, send)
 
 
 def is_json(content_type: str) -> bool:

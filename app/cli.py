@@ -384,6 +384,12 @@ def models_build(
         raise typer.Exit(1) from None
 
 
+from app.customer_cli import propensity, segments_app  # noqa: E402  (commands beside these)
+
+app.command()(propensity)
+app.add_typer(segments_app, name="segments")
+
+
 def main() -> None:
     app(prog_name="sensing")
 

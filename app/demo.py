@@ -5,7 +5,9 @@ plays every platform (its base URLs and sample credentials become the demo's set
 real deployment's would), one Celery task per source runs its Scrapy crawl as a subprocess,
 the crawls' item pipelines send batches through the file-system broker to a real Celery
 worker running in this process, the analysis indexes into SQLite; then the most-followed
-authors' followers are sampled (author mode), the report is written and the API served.
+authors' followers are sampled (author mode), the report is written; then the generated
+sample customers (``samples.customers``: 50,000 customers, ~470,000 events) are scored and
+segmented into the campaign, and the API served.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ class DemoResult:
     report: dict[str, Path] = field(default_factory=dict)
     api_url: str = ""
     search_total: int = 0
+    customers: dict[str, Any] = field(default_factory=dict)
 
     @property
     def filtered(self) -> int:
@@ -220,6 +223,7 @@ def run_demo(settings: Settings, *, port: int, serve: bool, console: Console) ->
         with console.status("writing the launch reaction report ..."):
             result.report = write_report(build_report(store, campaign),
                                          settings.data_dir / "reports" / campaign.id)
+        result.customers = _import_customers(store, campaign, settings, console)
         api_server, result.api_url = _serve_api(settings, store, celery, port)
         answer = httpx.get(f"{result.api_url}/posts",
                            params={"q": "camera OR 카메라 OR カメラ OR cámara",
@@ -228,6 +232,7 @@ def run_demo(settings: Settings, *, port: int, serve: bool, console: Console) ->
         result.search_total = answer.json()["total"]
         console.print(summary_table(result, settings))
         _print_audience(store, campaign, settings, console)
+        console.print(result.customers.pop("table"))
         if serve:
             console.print(f"API serving at [bold]{result.api_url}[/bold]; Ctrl-C to stop.")
             try:
@@ -264,6 +269,35 @@ def _print_audience(store: Store, campaign: Campaign, settings: Settings,
                                       "and the followers sampled)", top=6))
 
 
+TARGET_THRESHOLD = 0.3  # the demo's targeting table: customers at three in ten or better
+
+
+def _import_customers(store: Store, campaign: Campaign, settings: Settings,
+                      console: Console) -> dict[str, Any]:
+    """The sample customers and their event log, written where a user can open them, scored
+    and segmented into the campaign as ``sensing segments import`` does."""
+    from app.propensity_file import Columns, Inputs, load, run_scoring, targeting_table
+    from planning.customers import deployment_salt
+    from planning.imports import save_import
+    from planning.scoring import Options
+    from samples.customers import CUTOFF, generate, write
+
+    customers, events = write(generate(), settings.data_dir / "customers")
+    table, summary = load(Inputs(customers, events, CUTOFF.date().isoformat()),
+                          Columns("customer_id", "converted", offer="offer"), console)
+    scored, run = run_scoring(table, summary, Options(control="none"),
+                              settings.data_dir / "runs", console)
+    with console.status(f"storing {table.rows:,} customers"):
+        record, _ = save_import(store, scored, campaign.id,
+                                deployment_salt(settings.data_dir, settings.customer_salt),
+                                customers.name, TARGET_THRESHOLD, run)
+    shown = targeting_table(scored, TARGET_THRESHOLD)
+    shown.caption = (f"model run {run.id}: test AUC {run.metrics['auc']:.3f}, calibration "
+                     f"error {run.metrics['ece']:.3f}; offers measured against 'none'")
+    return {"file": customers, "import": record.id, "rows": record.rows,
+            "segments": record.segments, "table": shown}
+
+
 def summary_table(result: DemoResult, settings: Settings) -> Table:
     table = Table(title="Sensing demo: Nova Lumina X2 launch", show_header=False)
     table.add_column("what", no_wrap=True)
@@ -284,6 +318,11 @@ def summary_table(result: DemoResult, settings: Settings) -> Table:
         ("API", f"{result.api_url}  (docs: {result.api_url}/docs)"),
         ("try", f"{result.api_url}/posts?q=camera&campaign_id={DEMO_CAMPAIGN.id}"),
         ("search 'camera' (4 languages)", f"{result.search_total} posts"),
+        ("customers scored and segmented", f"{result.customers.get('rows', 0):,} in "
+                                           f"{result.customers.get('segments', 0)} segments "
+                                           f"({result.customers.get('file', '')})"),
+        ("targeting", f"{result.api_url}/campaigns/{DEMO_CAMPAIGN.id}/targeting"
+                      f"?threshold={TARGET_THRESHOLD}"),
     ]
     for key, value in rows:
         table.add_row(key, str(value))

@@ -122,3 +122,7 @@ def test_the_demo_runs_a_campaign_end_to_end(tmp_path: Path) -> None:
     assert "@es_user44" in ranking and "Technology" in ranking
     audience = done.stderr[done.stderr.index("Audience interests"):]
     assert "(n=" in audience and "Fashion & beauty" in audience
+    # the sample customers, scored and segmented into the campaign: the targeting table
+    assert table["customers scored and segmented"].startswith("50,000 in ")
+    targeting = done.stderr[done.stderr.index("targeting at propensity >= 0.3"):]
+    assert "Seg1" in targeting and "Target count" in targeting and "test AUC" in targeting
