@@ -101,6 +101,9 @@ def test_a_bad_file_is_a_422_and_the_previous_import_stays(client: TestClient) -
     assert client.get("/campaigns/x2/targeting").json() == before
     no_label = post(client, query=IMPORT.replace("converted", "bought"))
     assert "no column 'bought'" in no_label.json()["detail"]
+    neither = post(client, query="/segments/import?campaign_id=x2")
+    assert neither.status_code == 422 and "nothing to segment by" in neither.json()["detail"]
+    assert client.get("/campaigns/x2/targeting").json() == before
 
 
 def test_the_users_own_segments_replace_the_models(client: TestClient) -> None:
