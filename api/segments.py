@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 from api.campaigns import _campaign_or_404
 from api.deps import get_settings_dep, get_store
 from api.posts import reject_unknown_params
+from audience.taxonomy import load_taxonomy
 from planning.customers import deployment_salt, load_customers
 from planning.imports import save_import
 from planning.propensity import ModelError
@@ -35,8 +36,8 @@ CONTENT_TYPES = {"text/csv": "csv", "application/csv": "csv",
                  "application/x-ndjson": "jsonl", "application/jsonl": "jsonl",
                  "application/x-jsonlines": "jsonl"}
 IMPORT_PARAMS = {"campaign_id", "id", "label", "threshold", "format", "time", "segment",
-                 "offer", "control", "categorical", "ignore", "segments", "seed", "reasons",
-                 "source"}
+                 "offer", "control", "interest", "categorical", "ignore", "segments", "seed",
+                 "reasons", "source"}
 
 router = APIRouter(tags=["segments"])
 campaign_router = APIRouter(prefix="/campaigns", tags=["segments"])
@@ -96,6 +97,8 @@ async def import_segments(
     offer: Annotated[str | None, Query(description="The offer each customer received.")]
     = None,
     control: Annotated[str | None, Query(description="The control group's offer.")] = None,
+    interest: Annotated[str | None, Query(description="Interest categories of each customer "
+                                          "(taxonomy ids, |-separated).")] = None,
     categorical: Annotated[list[str] | None, Query()] = None,
     ignore: Annotated[list[str] | None, Query()] = None,
     segments: Annotated[int | None, Query(ge=2, le=50)] = None,
@@ -119,7 +122,10 @@ async def import_segments(
         table = load_customers(read_bytes(body, source, fmt), id, label,
                                categorical=tuple(categorical or ()),
                                ignore=tuple(ignore or ()), time_column=time,
-                               segment_column=segment, offer_column=offer)
+                               segment_column=segment, offer_column=offer,
+                               interest_column=interest,
+                               interest_categories=frozenset(
+                                   load_taxonomy(settings.interest_taxonomy).category_ids))
         options = Options(seed=seed, reasons=reasons, control=control, segments=segments)
         scored, run = score_and_keep(table, options, settings.data_dir / "runs")
         record, _ = save_import(store, scored, campaign.id,

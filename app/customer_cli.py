@@ -43,6 +43,9 @@ SegmentColumn = Annotated[str | None, typer.Option(
     "--segment", help="Your own segments, a column (else the model's k-means segments).")]
 OfferColumn = Annotated[str | None, typer.Option(
     "--offer", help="The offer or channel each customer received.")]
+InterestColumn = Annotated[str | None, typer.Option(
+    "--interest", help="Interest categories of each customer (taxonomy ids, |-separated): "
+                       "the segments' interest profiles, matched against influencers.")]
 Control = Annotated[str | None, typer.Option(help="The --offer value of the control group: "
                                              "uplift per segment and per customer.")]
 Categorical = Annotated[list[str] | None, typer.Option(help="A column to treat as categories "
@@ -56,14 +59,20 @@ Seed = Annotated[int, typer.Option(help="Seed of the split, the model and the se
 
 
 def _columns(id_column: str, label: str | None, time: str | None, segment: str | None,
-             offer: str | None, categorical: list[str] | None, ignore: list[str] | None,
-             event_columns: str, event_value: str | None) -> Columns:
+             offer: str | None, interest: str | None, categorical: list[str] | None,
+             ignore: list[str] | None, event_columns: str, event_value: str | None) -> Columns:
     names = tuple(part.strip() for part in event_columns.split(","))
     if len(names) != 3:
         raise TableError(f"--event-columns takes three names (id,time,action), not "
                          f"{event_columns!r}")
-    return Columns(id_column, label, time, segment, offer, tuple(categorical or ()),
+    return Columns(id_column, label, time, segment, offer, interest, tuple(categorical or ()),
                    tuple(ignore or ()), names, event_value)  # type: ignore[arg-type]
+
+
+def _interest_categories() -> frozenset[str]:
+    from audience.taxonomy import load_taxonomy
+
+    return frozenset(load_taxonomy(get_settings().interest_taxonomy).category_ids)
 
 
 def _options(time_split: str | None, control: str | None, reasons: int, seed: int,
@@ -88,6 +97,7 @@ def propensity(
     cutoff: Cutoff = None, event_columns: EventColumns = "customer_id,timestamp,action_type",
     event_value: EventValue = None, time: TimeColumn = None, time_split: TimeSplit = None,
     segment: SegmentColumn = None, offer: OfferColumn = None, control: Control = None,
+    interest: InterestColumn = None,
     categorical: Categorical = None, ignore: Ignore = None, reasons: Reasons = 3,
     segments: SegmentCount = None, seed: Seed = 7,
 ) -> None:
@@ -96,9 +106,10 @@ def propensity(
     customer; print the metrics and the targeting table. No services needed."""
     settings = get_settings()
     try:
-        columns = _columns(id_column, label, time, segment, offer, categorical, ignore,
-                           event_columns, event_value)
-        table, summary = load(Inputs(in_file, events, cutoff), columns, err)
+        columns = _columns(id_column, label, time, segment, offer, interest, categorical,
+                           ignore, event_columns, event_value)
+        table, summary = load(Inputs(in_file, events, cutoff), columns, err,
+                              _interest_categories())
         options = _options(time_split, control, reasons, seed, segments)
         scored, run = run_scoring(table, summary, options, settings.data_dir / "runs", err)
         write_scores(scored, run, id_column, out)
@@ -119,6 +130,7 @@ def import_segments(
     event_columns: EventColumns = "customer_id,timestamp,action_type",
     event_value: EventValue = None, time: TimeColumn = None, time_split: TimeSplit = None,
     segment: SegmentColumn = None, offer: OfferColumn = None, control: Control = None,
+    interest: InterestColumn = None,
     categorical: Categorical = None, ignore: Ignore = None, reasons: Reasons = 3,
     segments: SegmentCount = None, seed: Seed = 7,
 ) -> None:
@@ -132,9 +144,10 @@ def import_segments(
     try:
         if store.get_campaign(campaign) is None:
             raise ValueError(f"no campaign {campaign!r}")
-        columns = _columns(id_column, label, time, segment, offer, categorical, ignore,
-                           event_columns, event_value)
-        table, summary = load(Inputs(file, events, cutoff), columns, err)
+        columns = _columns(id_column, label, time, segment, offer, interest, categorical,
+                           ignore, event_columns, event_value)
+        table, summary = load(Inputs(file, events, cutoff), columns, err,
+                              _interest_categories())
         options = _options(time_split, control, reasons, seed, segments)
         scored, run = run_scoring(table, summary, options, settings.data_dir / "runs", err)
         with err.status(f"storing {table.rows:,} customers"):

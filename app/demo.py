@@ -280,6 +280,7 @@ def _import_customers(store: Store, campaign: Campaign, settings: Settings,
     """The sample customers and their event log, written where a user can open them, scored
     and segmented into the campaign as ``sensing segments import`` does."""
     from app.propensity_file import Columns, Inputs, load, run_scoring, targeting_table
+    from audience.taxonomy import load_taxonomy
     from planning.customers import deployment_salt
     from planning.imports import save_import
     from planning.scoring import Options
@@ -287,7 +288,9 @@ def _import_customers(store: Store, campaign: Campaign, settings: Settings,
 
     customers, events = write(generate(), settings.data_dir / "customers")
     table, summary = load(Inputs(customers, events, CUTOFF.date().isoformat()),
-                          Columns("customer_id", "converted", offer="offer"), console)
+                          Columns("customer_id", "converted", offer="offer",
+                                  interest="interests"), console,
+                          frozenset(load_taxonomy(settings.interest_taxonomy).category_ids))
     scored, run = run_scoring(table, summary, Options(control="none", segments=DEMO_SEGMENTS),
                               settings.data_dir / "runs", console)
     with console.status(f"storing {table.rows:,} customers"):

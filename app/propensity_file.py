@@ -33,6 +33,7 @@ class Columns:
     time: str | None = None
     segment: str | None = None
     offer: str | None = None
+    interest: str | None = None
     categorical: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     event_columns: tuple[str, str, str] = ("customer_id", "timestamp", "action_type")
@@ -46,14 +47,16 @@ class Inputs:
     cutoff: str | None = None
 
 
-def load(inputs: Inputs, columns: Columns, console: Console
+def load(inputs: Inputs, columns: Columns, console: Console,
+         interest_categories: frozenset[str] = frozenset()
          ) -> tuple[CustomerTable, EventSummary | None]:
     """The validated customers, with the event aggregates joined on as features."""
     with console.status(f"reading {inputs.customers.name}"):
         table = load_customers(read_table(inputs.customers), columns.id, columns.label,
                                categorical=columns.categorical, ignore=columns.ignore,
                                time_column=columns.time, segment_column=columns.segment,
-                               offer_column=columns.offer)
+                               offer_column=columns.offer, interest_column=columns.interest,
+                               interest_categories=interest_categories)
     if inputs.events is None:
         return table, None
     if not inputs.cutoff:
@@ -109,6 +112,9 @@ def report(scored: Scored, run: ModelRun | None, threshold: float, console: Cons
     console.print(targeting_table(scored, threshold))
     for profile in scored.profiles:
         line = f"[bold]{profile.name}[/bold] ({profile.size:,}): {profile.description}"
+        if profile.interests:
+            shown = ", ".join(f"{i.category} {i.share:.0%}" for i in profile.interests[:3])
+            line += f"\n    interests: {shown} (n={profile.interest_customers:,})"
         if profile.offers:
             shown = ", ".join(_offer(o) for o in profile.offers)
             line += f"\n    offers: {shown}; best: {profile.best_offer or 'none proven'}"

@@ -72,6 +72,7 @@ class CustomerTable:
     time: np.ndarray | None = None   # epoch seconds
     segment: np.ndarray | None = None  # the user's own segment names (object)
     offer: np.ndarray | None = None    # the offer or channel each customer received (object)
+    interests: list[tuple[str, ...]] | None = None  # taxonomy categories, per customer
 
     @property
     def rows(self) -> int:
@@ -102,25 +103,30 @@ class CustomerTable:
 def load_customers(table: Table, id_column: str, label_column: str | None, *,
                    categorical: tuple[str, ...] = (), ignore: tuple[str, ...] = (),
                    time_column: str | None = None, segment_column: str | None = None,
-                   offer_column: str | None = None) -> CustomerTable:
+                   offer_column: str | None = None, interest_column: str | None = None,
+                   interest_categories: frozenset[str] = frozenset()) -> CustomerTable:
     """Validate ``table`` into customers; TableError naming the column and row otherwise.
-    Every column that is not the id, the label or one of the named ones is a feature."""
-    named = [id_column, label_column, time_column, segment_column, offer_column, *categorical,
-             *ignore]
+    Every column that is not the id, the label or one of the named ones is a feature; the
+    interest column holds taxonomy category ids (``interest_categories``), ``|``-separated."""
+    named = [id_column, label_column, time_column, segment_column, offer_column,
+             interest_column, *categorical, *ignore]
     for name in (n for n in named if n):
         if name not in table.columns:
             raise TableError(f"{table.source}: no column {name!r}; the columns are "
                              f"{', '.join(table.columns)}")
     ids = _ids(table, id_column)
     label = _labels(table, label_column) if label_column else np.full(table.rows, np.nan)
-    special = {id_column, label_column, time_column, segment_column, offer_column, *ignore}
+    special = {id_column, label_column, time_column, segment_column, offer_column,
+               interest_column, *ignore}
     features = [_feature(table, name, name in categorical)
                 for name in table.columns if name not in special]
     return CustomerTable(
         source=table.source, ids=ids, label=label, features=features,
         time=_times(table, time_column) if time_column else None,
         segment=_texts(table, segment_column) if segment_column else None,
-        offer=_texts(table, offer_column) if offer_column else None)
+        offer=_texts(table, offer_column) if offer_column else None,
+        interests=_interests(table, interest_column, interest_categories)
+        if interest_column else None)
 
 
 def _texts(table: Table, name: str) -> np.ndarray:
@@ -129,6 +135,21 @@ def _texts(table: Table, name: str) -> np.ndarray:
     for i, value in enumerate(values):
         values[i] = value.strip() or None if isinstance(value, str) else None
     return values
+
+
+def _interests(table: Table, name: str, known: frozenset[str]) -> list[tuple[str, ...]]:
+    """Each customer's interest categories (none where the cell is empty): what a CRM knows
+    of what they buy or browse, in the taxonomy the influencers' audiences are measured in,
+    so the two can be matched."""
+    out = []
+    for row, value in enumerate(_texts(table, name)):
+        found = tuple(dict.fromkeys(p.strip() for p in (value or "").split("|") if p.strip()))
+        unknown = [c for c in found if c not in known]
+        if unknown:
+            raise TableError(f"{table.locate(row, name)}: {unknown[0]!r} is not an interest "
+                             f"category of the taxonomy ({', '.join(sorted(known))})")
+        out.append(found)
+    return out
 
 
 def _ids(table: Table, name: str) -> np.ndarray:

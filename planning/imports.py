@@ -28,7 +28,8 @@ def build_import(scored: Scored, campaign_id: str, source: str, threshold: float
                         import_id=record.id, name=p.name, origin=p.origin, size=p.size,
                         mean_propensity=p.mean_propensity, description=p.description,
                         traits=p.traits, offers=p.offers, best_offer=p.best_offer,
-                        mean_uplift=p.mean_uplift)
+                        mean_uplift=p.mean_uplift, interests=p.interests,
+                        interest_customers=p.interest_customers)
                 for p in scored.profiles]
     return record, segments
 

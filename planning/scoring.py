@@ -10,7 +10,7 @@ explain each customer's score by its top reasons.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from planning.events import EventSummary
 from planning.propensity import Trained, top_reasons, train
 from planning.runs import new_run, save_run
 from planning.segmentation import Segmentation
+from sensing.schemas import Interest
 from sensing.segments import ModelRun, OfferResult, SegmentTrait, TargetingRow, targeting_order
 
 
@@ -49,6 +50,8 @@ class Profile:
     offers: list[OfferResult]
     best_offer: str | None
     mean_uplift: float | None
+    interests: list[Interest] = field(default_factory=list)
+    interest_customers: int = 0
 
     @property
     def description(self) -> str:
@@ -138,6 +141,8 @@ def _profile(table: CustomerTable, found: Segmentation, index: int,
     members = found.labels == index
     results, best = offers.segment_offers(table.label, table.offer, members, options.control) \
         if table.offer is not None else ([], None)
+    interests, known = segmentation.interest_profile(table.interests, members) \
+        if table.interests is not None else ([], 0)
     return Profile(
         name=found.names[index],
         origin="imported" if table.segment is not None else "model",
@@ -145,4 +150,5 @@ def _profile(table: CustomerTable, found: Segmentation, index: int,
         mean_propensity=float(propensity[members].mean()) if propensity is not None else None,
         traits=segmentation.traits(table.features, members),
         offers=results, best_offer=best,
-        mean_uplift=float(uplift.value[members].mean()) if uplift is not None else None)
+        mean_uplift=float(uplift.value[members].mean()) if uplift is not None else None,
+        interests=interests, interest_customers=known)

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from planning.customers import Feature
+from sensing.schemas import Interest
 from sensing.segments import SegmentTrait
 
 K_CHOICES = range(3, 11)
@@ -176,3 +177,19 @@ def _level_traits(feature: Feature, members: np.ndarray) -> list[tuple[float, Se
         out.append((effect, SegmentTrait(feature=feature.name, level=level,
                                          segment_value=seg, base_value=base, text=text)))
     return out
+
+
+def interest_profile(interests: list[tuple[str, ...]], members: np.ndarray
+                     ) -> tuple[list[Interest], int]:
+    """The segment's interest shares (a customer of k interests counts 1/k in each), largest
+    first, and how many of its customers have any."""
+    totals: dict[str, float] = {}
+    known = 0
+    for row in np.flatnonzero(members):
+        found = interests[row]
+        if found:
+            known += 1
+            for category in found:
+                totals[category] = totals.get(category, 0.0) + 1.0 / len(found)
+    ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
+    return [Interest(category=c, share=round(v / known, 4)) for c, v in ranked], known

@@ -20,6 +20,12 @@ the offer received                     depends on age: the coupon works from 40 
                                        the app push under 35 (and slightly hurts above)
 =====================================  ==============================================
 
+Each customer also has one or two interests (``interests``: ids of the audience taxonomy,
+``|``-separated; empty for a fifth), drawn from mixes that change with age (fashion, nightlife
+and entertainment young; parenting, food and travel in mid-life; news and travel later;
+technology more in the capital), what a retailer knows from the categories a customer buys;
+they do not enter the planted mechanism, so they describe segments without steering them.
+
 The offer was randomised (a third each: ``none``, ``email_coupon``, ``app_push``), so the
 uplift of each offer by segment can be estimated against the ``none`` control group.
 
@@ -52,6 +58,15 @@ CHANNELS = ("email", "app", "web")
 OFFERS = ("none", "email_coupon", "app_push")
 UNLABELLED_SHARE = 0.25
 DAY = 86_400.0
+INTERESTS = ("fashion_beauty", "health_fitness", "travel", "sports", "entertainment",
+             "parenting", "technology", "food_drink", "news_politics", "nightlife")
+# Interest weights by age band (under 35, 35 to 54, 55 up), in INTERESTS order.
+INTEREST_MIX = np.array([
+    [0.22, 0.10, 0.06, 0.08, 0.16, 0.02, 0.14, 0.06, 0.02, 0.14],
+    [0.08, 0.12, 0.14, 0.08, 0.06, 0.20, 0.10, 0.14, 0.06, 0.02],
+    [0.04, 0.10, 0.22, 0.08, 0.06, 0.04, 0.06, 0.16, 0.22, 0.02],
+])
+NO_INTEREST_SHARE = 0.2
 
 
 @dataclass
@@ -138,15 +153,33 @@ def generate(n: int = 50_000, seed: int = 7, cutoff: datetime = CUTOFF) -> Custo
 
     label = np.where(converted, "1", "0").astype(object)
     label[rng.random(n) < UNLABELLED_SHARE] = ""
+    interests = _interests(rng, age, region == 0)
     customers = {
         "customer_id": ids, "age": age, "region": np.array(REGIONS)[region],
         "tenure_days": tenure, "preferred_channel": np.array(CHANNELS)[channel],
         "first_seen": np.array([_day(t) for t in first_seen]),
-        "offer": np.array(OFFERS)[offer], "converted": label,
+        "offer": np.array(OFFERS)[offer], "converted": label, "interests": interests,
     }
     events = {"customer_id": ids[owner[order]], "timestamp": when[order],
               "action_type": np.array(ACTIONS)[kind[order]]}
     return CustomerSample(customers=customers, events=events, true_p=true_p, cutoff=cutoff)
+
+
+def _interests(rng: np.random.Generator, age: np.ndarray, capital: np.ndarray) -> np.ndarray:
+    """One or two interests per customer (a fifth none), from the mix of their age band."""
+    band = np.digitize(age, (35, 55))
+    weights = INTEREST_MIX[band]
+    weights[:, INTERESTS.index("technology")] += np.where(capital, 0.1, 0.0)
+    weights /= weights.sum(axis=1, keepdims=True)
+    cumulative = weights.cumsum(axis=1)
+    first = (rng.random(len(age))[:, None] > cumulative).sum(axis=1)
+    second = (rng.random(len(age))[:, None] > cumulative).sum(axis=1)
+    two = rng.random(len(age)) < 0.4
+    out = np.empty(len(age), dtype=object)
+    for i, (a, b, both) in enumerate(zip(first, second, two & (first != second), strict=True)):
+        out[i] = f"{INTERESTS[a]}|{INTERESTS[b]}" if both else INTERESTS[a]
+    out[rng.random(len(age)) < NO_INTEREST_SHARE] = ""
+    return out
 
 
 def _day(epoch: float) -> str:

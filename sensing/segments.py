@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from sensing.schemas import Model, _as_utc, utcnow
+from sensing.schemas import Interest, Model, _as_utc, utcnow
 
 
 class Reason(Model):
@@ -90,6 +90,12 @@ class Segment(Model):
     offers: list[OfferResult] = Field(default_factory=list)
     best_offer: str | None = None
     mean_uplift: float | None = None
+    interests: list[Interest] = Field(default_factory=list, description="What the segment's "
+                                      "customers are interested in (the customer file's "
+                                      "interest column, in the audience taxonomy), largest "
+                                      "share first: matched against influencers' audiences.")
+    interest_customers: int = Field(0, description="Customers of the segment with an interest "
+                                    "known: the sample size of ``interests``.")
 
 
 class TargetingRow(Model):

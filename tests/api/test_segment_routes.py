@@ -24,7 +24,8 @@ from sensing.store import Store
 from workers.app import make_celery
 
 CAMPAIGN = Campaign(id="x2", name="X2", query="x2", launch_at=datetime(2026, 10, 15, tzinfo=UTC))
-IMPORT = "/segments/import?campaign_id=x2&label=converted&offer=offer&control=none"
+IMPORT = ("/segments/import?campaign_id=x2&label=converted&offer=offer&control=none"
+          "&interest=interests")
 
 
 def customers_csv(n: int = 3000) -> bytes:
@@ -77,6 +78,8 @@ def test_an_import_is_scored_stored_and_read_back(client: TestClient) -> None:
     first = client.get(f"/segments/{segments[0]['id']}").json()
     assert first["size"] == segments[0]["size"] and first["traits"]
     assert {o["offer"] for o in first["offers"]} == {"none", "email_coupon", "app_push"}
+    assert first["interests"][0]["share"] >= first["interests"][-1]["share"]
+    assert 0 < first["interest_customers"] < first["size"]
 
     page = client.get(f"/segments/{first['id']}/customers", params={"size": 50}).json()
     scores = [c["propensity"] for c in page["customers"]]

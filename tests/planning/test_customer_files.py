@@ -133,3 +133,15 @@ def test_hashed_ids_are_salted_and_stable() -> None:
     assert hash_id("C0000001", b"salt-a") != hash_id("C0000001", b"salt-b")
     assert hash_id("C0000001", b"salt-a").startswith("cu_")
     assert "C0000001" not in hash_id("C0000001", b"salt-a")
+
+
+def test_interests_are_taxonomy_categories() -> None:
+    text = "id,bought,likes\nc1,1,technology|travel\nc2,0,\nc3,1, sports \n"
+    known = frozenset({"technology", "travel", "sports"})
+    table = load(text, interest_column="likes", interest_categories=known)
+    assert table.interests == [("technology", "travel"), (), ("sports",)]
+    assert table.features == []
+    message = refused(text.replace("sports", "sport"), interest_column="likes",
+                      interest_categories=known)
+    assert message.startswith("customers.csv, line 4, column 'likes': 'sport' is not an "
+                              "interest category")

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from audience.taxonomy import load_taxonomy
 from planning import metrics
 from planning.customers import CustomerTable, load_customers, parse_time
 from planning.events import aggregate, read_events
@@ -19,13 +20,16 @@ from planning.runs import fingerprint, load_run, new_run, save_run
 from planning.table import read_table
 from samples.customers import CustomerSample
 
+INTERESTS = frozenset(load_taxonomy().category_ids)
+
 
 def customer_table(files: tuple[Path, Path], cutoff: str = "2026-11-01", **kw: object
                    ) -> CustomerTable:
     """The sample's customers with their event features, as the command builds them; the
     offer received is a feature here (no --offer), as the generator's truth uses it."""
     customers, events = files
-    table = load_customers(read_table(customers), "customer_id", "converted", **kw)
+    table = load_customers(read_table(customers), "customer_id", "converted",
+                           interest_column="interests", interest_categories=INTERESTS, **kw)
     columns, _ = aggregate(read_events(read_table(events)), table.ids, parse_time(cutoff))
     table.add_numeric(columns)
     return table

@@ -93,3 +93,15 @@ def test_the_users_own_segments_are_kept(sample_files: tuple[Path, Path]) -> Non
     means = [p.mean_propensity for p in found.profiles]
     assert means == sorted(means, reverse=True)
     assert "region" not in [f.name for f in table.features]
+
+
+def test_each_segment_has_the_interest_profile_of_its_customers(scored: Scored) -> None:
+    for profile in scored.profiles:
+        assert sum(i.share for i in profile.interests) == pytest.approx(1.0, abs=1e-3)
+        assert 0.7 * profile.size < profile.interest_customers < 0.9 * profile.size
+    age = scored.table.feature("age").values
+    young, old = (segmentation.interest_profile(scored.table.interests, mask)[0]
+                  for mask in (age < 35, age >= 55))
+    young, old = ({i.category: i.share for i in found} for found in (young, old))
+    assert young["fashion_beauty"] > 2 * old["fashion_beauty"]
+    assert old["news_politics"] > 4 * young["news_politics"]
