@@ -39,12 +39,20 @@ def test_a_bad_profile_is_reported_and_the_rest_stored(celery_app: Celery, worke
     assert [a.id for a in store.campaign_authors("x2")] == [ANA_M]
 
 
+def classified(celery_app: Celery, summary: dict) -> None:
+    """Wait for the interests task the batch queued: it writes the profile too."""
+    if summary["classify_task_id"]:
+        celery_app.AsyncResult(summary["classify_task_id"]).get(timeout=TIMEOUT)
+
+
 def test_a_recrawl_is_merged_into_the_stored_profile(celery_app: Celery, worker: None,
                                                      store: Store) -> None:
-    index(celery_app, [mastodon_ana(follower_sample=["f1"], followers=40)])
+    classified(celery_app, index(celery_app, [mastodon_ana(follower_sample=["f1"],
+                                                           followers=40)]))
     first = store.get_author(ANA_M)
-    index(celery_app, [mastodon_ana(follower_sample=["f1"], followers=40)], "x3")
-    index(celery_app, [mastodon_ana(follower_sample=["f1"], followers=40)], "x3")  # a retry
+    for _ in range(2):  # a re-crawl for another campaign, then its retry
+        classified(celery_app, index(celery_app, [mastodon_ana(follower_sample=["f1"],
+                                                               followers=40)], "x3"))
     ana = store.get_author(ANA_M)
     assert (ana.campaign_ids, ana.follower_sample) == (["x2", "x3"], ["f1"])
     assert ana.model_dump(exclude={"campaign_ids", "updated_at"}) == \
