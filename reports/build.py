@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from contextlib import closing
 from datetime import datetime
+from operator import attrgetter
 
 from pydantic import BaseModel
 
@@ -67,18 +68,15 @@ def _window(store: Store, campaign: Campaign, start: datetime, end: datetime) ->
                        top_hashtags=agg.hashtags, top_authors=agg.authors, langs=agg.langs)
 
 
-def _engagement(post: Post) -> int:
-    return post.metrics.likes + 2 * post.metrics.shares + post.metrics.replies
-
-
 def _examples(store: Store, campaign: Campaign, per_label: int = 3) -> dict[str, list[Post]]:
-    """The most engaged original posts of each sentiment after the launch."""
+    """The most engaged (:attr:`~sensing.schemas.Post.engagement`) original posts of each
+    sentiment after the launch."""
     found: dict[str, list[Post]] = {}
     after = reports_filter(campaign, campaign.launch_at, campaign.window_end)
     for label in LABELS:
         page = store.search(after.model_copy(update={"sentiment": [label]}), size=SAMPLE)
-        found[label] = sorted((p for p in page.posts if not p.is_repost), key=_engagement,
-                              reverse=True)[:per_label]
+        found[label] = sorted((p for p in page.posts if not p.is_repost),
+                              key=attrgetter("engagement"), reverse=True)[:per_label]
     return found
 
 

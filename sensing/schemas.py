@@ -203,6 +203,15 @@ class Post(Model):
             raise ValueError(f"post id {self.id!r} must be '{self.source}:<native id>'")
         return self
 
+    @property
+    def engagement(self) -> int:
+        """How much people engaged with the post: ``likes + 2 * shares + replies``. A share
+        counts double because it carries the post to another audience (the sharer's), where a
+        like or a reply stays among those who had already seen it. Views are left out: few
+        platforms report them. The one definition the reports' examples and the store's
+        engagement per interval both use."""
+        return self.metrics.likes + 2 * self.metrics.shares + self.metrics.replies
+
 
 class RecentPost(Model):
     """One of an author's recent posts, kept on the profile for audience-interest analysis
@@ -304,6 +313,8 @@ class Campaign(Model):
     relevance_threshold: float = Field(0.5, ge=0.0, le=1.0, description="Posts whose relevance "
                                        "is below this are left out of aggregations and "
                                        "reports (still stored, and searchable).")
+    timezone: str = Field("UTC", description="IANA time zone of the campaign's market "
+                          "(e.g. Asia/Seoul): the plan's timing is given in it.")
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
     crawled_at: dict[str, datetime] = Field(default_factory=dict, description="Per source, when "
@@ -313,6 +324,18 @@ class Campaign(Model):
     @classmethod
     def _utc(cls, value: datetime) -> datetime:
         return _as_utc(value)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (an IANA name such as "
+                             f"Asia/Seoul or Europe/Paris)") from None
+        return value
 
     @field_validator("crawled_at")
     @classmethod

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sensing.config import Settings
 from sensing.store.base import (
     Aggregations,
+    AspectBucket,
     AuthorStore,
     Bucket,
     CampaignCatalog,
@@ -36,6 +37,6 @@ def open_store(settings: Settings) -> Store:
     return store
 
 
-__all__ = ["Aggregations", "AuthorStore", "Bucket", "CampaignCatalog", "DuplicateIndex",
-           "PostFilter", "PostStore", "SearchPage", "SegmentStore", "Store", "StoreLifecycle",
-           "UpsertResult", "open_store"]
+__all__ = ["Aggregations", "AspectBucket", "AuthorStore", "Bucket", "CampaignCatalog",
+           "DuplicateIndex", "PostFilter", "PostStore", "SearchPage", "SegmentStore", "Store",
+           "StoreLifecycle", "UpsertResult", "open_store"]

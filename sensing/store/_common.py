@@ -1,10 +1,11 @@
 """What both backends must compute identically: indexed text, the facts derived from a post
 for aggregations (hashtag pairs, entity keys, aspect and image-label rows) and for finding
 near-duplicate images (original images under the pHash chunk keys the media step wrote),
-cursors, interval buckets, bucket order, the campaign-id union, how two observations of
-one author profile merge, and how a segment import replaces the previous one and is read back
-(targeting rows, segment order, customer cursors). One copy here keeps the contract suite
-honest: Elasticsearch indexes these derived facts as fields, SQLite as side-table rows."""
+cursors, interval buckets and the engagement of each from summed metrics, bucket order, the
+campaign-id union, how two observations of one author profile merge, and how a segment import
+replaces the previous one and is read back (targeting rows, segment order, customer cursors).
+One copy here keeps the contract suite honest: Elasticsearch indexes these derived facts as
+fields, SQLite as side-table rows."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple, Protocol
 
-from sensing.schemas import Author, ImageRef, Media, Post, RecentPost, media_key
+from sensing.schemas import Author, ImageRef, Media, Metrics, Post, RecentPost, media_key
 from sensing.segments import (
     ModelRun,
     ScoredCustomer,
@@ -96,17 +97,47 @@ def interval_start(moment: datetime, interval: Interval) -> datetime:
 STEP = {"hour": timedelta(hours=1), "day": timedelta(days=1), "week": timedelta(weeks=1)}
 
 
-def volume_buckets(counts: dict[datetime, int], interval: Interval) -> list[Bucket]:
-    """Ascending buckets from the first to the last non-empty interval, gaps as zeros, so a
-    chart shows quiet days instead of skipping them."""
+def _intervals(counts: Mapping[datetime, int], interval: Interval) -> list[datetime]:
+    """The interval starts from the first to the last of ``counts``, those without posts
+    included."""
     if not counts:
         return []
     out = []
     current, last = min(counts), max(counts)
     while current <= last:
-        out.append(Bucket(key=current.isoformat(), count=counts.get(current, 0)))
+        out.append(current)
         current += STEP[interval]
     return out
+
+
+def volume_buckets(counts: Mapping[datetime, int], interval: Interval) -> list[Bucket]:
+    """Ascending buckets from the first to the last non-empty interval, gaps as zeros, so a
+    chart shows quiet days instead of skipping them."""
+    return [Bucket(key=start.isoformat(), count=counts.get(start, 0))
+            for start in _intervals(counts, interval)]
+
+
+ENGAGEMENT_METRICS = ("likes", "shares", "replies")
+"""The ``Post.metrics`` that :attr:`~sensing.schemas.Post.engagement` weighs: what a store
+sums per interval (SQLite keeps them in columns, Elasticsearch sums its indexed fields)."""
+
+
+def summed_engagement(sums: Mapping[str, int]) -> int:
+    """The engagement of posts whose ``ENGAGEMENT_METRICS`` add up to ``sums``. The
+    engagement is a weighted sum of the metrics, so that of many posts is the engagement of
+    one post holding their summed metrics: computed that way, the weights stay in
+    ``Post.engagement`` alone. (``model_construct``: the property reads nothing but the
+    metrics.)"""
+    return Post.model_construct(metrics=Metrics(**sums)).engagement
+
+
+def engagement_buckets(counts: Mapping[datetime, int], sums: Mapping[datetime, Mapping[str, int]],
+                       interval: Interval) -> list[Bucket]:
+    """Aligned with :func:`volume_buckets` of ``counts`` (same keys, gaps as zeros), the summed
+    engagement of each interval's posts from their summed metrics (``sums``, by interval
+    start)."""
+    return [Bucket(key=start.isoformat(), count=summed_engagement(sums.get(start, {})))
+            for start in _intervals(counts, interval)]
 
 
 def ranked(counts: Iterable[tuple[str, int]], top: int | None = None) -> list[Bucket]:

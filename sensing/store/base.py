@@ -15,9 +15,9 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import Literal
+from typing import Literal, get_args
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from sensing.schemas import Author, Campaign, ImageRef, Post, SentimentLabel
 from sensing.segments import ModelRun, ScoredCustomer, Segment, SegmentImport, TargetingRow
@@ -27,6 +27,25 @@ DEFAULT_LABEL_THRESHOLD = 0.5  # an image classifier's label counts from this sc
 # Pairs grow with the square of a post's hashtags: a stuffed post (hundreds of tags, spam) would
 # outweigh thousands of real ones, so pairs are taken among its first few distinct tags only.
 MAX_PAIRED_HASHTAGS = 30
+SENTIMENT_LABELS: tuple[SentimentLabel, ...] = get_args(SentimentLabel)
+
+
+def aspect_term(entry: str) -> tuple[str, SentimentLabel | None]:
+    """An entry of :attr:`PostFilter.aspects` as (aspect, label): ``"camera"`` is
+    ``("camera", None)``, any verdict; ``"camera:negative"`` is ``("camera", "negative")``.
+    The label follows the last colon, so ``"a:b:negative"`` is aspect ``a:b``; a name holding
+    a colon can therefore only be asked for with a label. ValueError for an empty aspect or a
+    label that is not one."""
+    aspect, colon, label = entry.rpartition(":") if ":" in entry else (entry, "", "")
+    if not aspect:
+        raise ValueError(f"aspect filter {entry!r}: no aspect name")
+    if not colon:
+        return aspect, None
+    for known in SENTIMENT_LABELS:
+        if label == known:
+            return aspect, known
+    raise ValueError(f"aspect filter {entry!r}: unknown label {label!r} (labels: "
+                     f"{', '.join(SENTIMENT_LABELS)})")
 
 
 class PostFilter(BaseModel):
@@ -37,6 +56,10 @@ class PostFilter(BaseModel):
     sources: list[str] = Field(default_factory=list)
     langs: list[str] = Field(default_factory=list)
     sentiment: list[SentimentLabel] = Field(default_factory=list)
+    aspects: list[str] = Field(default_factory=list, description="Posts speaking of any of "
+                               "these aspects: 'camera' (whatever the verdict) or "
+                               "'camera:negative' (the post's verdict on the camera is "
+                               "negative); how to find the posts behind an aspect's counts.")
     since: datetime | None = Field(None, description="created_at >= since")
     until: datetime | None = Field(None, description="created_at < until")
     author_id: str | None = None
@@ -49,6 +72,19 @@ class PostFilter(BaseModel):
                                         "relevance below this (the query word in another "
                                         "sense); a campaign's relevance_threshold is the usual "
                                         "value.")
+
+    @field_validator("aspects")
+    @classmethod
+    def _aspect_terms_parse(cls, value: list[str]) -> list[str]:
+        """A misspelt label must fail here, not quietly match nothing."""
+        for entry in value:
+            aspect_term(entry)
+        return value
+
+    @property
+    def aspect_terms(self) -> list[tuple[str, SentimentLabel | None]]:
+        """:attr:`aspects` as (aspect, label or None) pairs, as the backends query them."""
+        return [aspect_term(entry) for entry in self.aspects]
 
 
 class SearchPage(BaseModel):
@@ -106,6 +142,11 @@ class Aggregations(BaseModel):
     volume: list[Bucket] = Field(description="Posts per interval, key = ISO start of interval "
                                  "(UTC), ascending, empty intervals included between the first "
                                  "and the last.")
+    engagement: list[Bucket] = Field(default_factory=list, description="Per interval of "
+                                     "``volume`` (same keys, same order), the summed "
+                                     "engagement of its posts (``Post.engagement``): a quiet "
+                                     "day of widely shared posts shows here, not in the "
+                                     "volume.")
     sentiment: list[Bucket] = Field(description="Count per sentiment label (positive, neutral, "
                                     "negative; posts without sentiment are not counted).")
     hashtags: list[Bucket] = Field(description="Top hashtags, count desc then key asc.")

@@ -28,7 +28,11 @@ SQLite uses for its side tables (``_common``), and indexed beside the contract's
 
 - Aspect x sentiment uses the nested ``aspects`` field the same way: ``terms aspect`` ordered
   by a root ``reverse_nested`` (posts, not mentions), inside it ``terms sentiment`` with its
-  own ``reverse_nested``.
+  own ``reverse_nested``. The aspect filter is a ``nested`` query on it, so ``camera:negative``
+  needs one entry holding both, not a negative verdict on something else.
+
+- Engagement per interval: ``sum`` aggregations of the indexed ``metrics`` under the volume's
+  ``date_histogram``, combined client-side (``_common.summed_engagement``), not a script.
 
 - ``original_images``: ``nested`` original images (``media`` entries hashed and not
   near-copies), each with its media ``image`` index, ``phash``, ``colour`` and the pHash
@@ -64,10 +68,12 @@ from sensing.links import author_links, profile_url
 from sensing.query import parse_query, to_es
 from sensing.schemas import Author, Campaign, ImageRef, Post, media_key
 from sensing.store._common import (
+    ENGAGEMENT_METRICS,
     aspect_buckets,
     best_images,
     decode_cursor,
     encode_cursor,
+    engagement_buckets,
     entity_buckets,
     entity_pairs,
     fold_authors,
@@ -172,6 +178,14 @@ def _nanos(moment: datetime) -> int:
     return round(moment.astimezone(UTC).timestamp() * 1_000_000) * 1000
 
 
+def _aspect_clause(aspect: str, label: str | None) -> dict[str, Any]:
+    """Matches an ``aspects`` entry of ``aspect`` (with the verdict ``label``, if given)."""
+    named = {"term": {"aspects.aspect": aspect}}
+    if label is None:
+        return named
+    return {"bool": {"filter": [named, {"term": {"aspects.sentiment": label}}]}}
+
+
 class ElasticStore(ElasticSegments, Store):
     """Every store interface (:class:`~sensing.store.base.Store`) over the indices behind
     the ``prefix`` aliases."""
@@ -270,6 +284,11 @@ class ElasticStore(ElasticSegments, Store):
                               ("sentiment.label", flt.sentiment)):
             if values:
                 filters.append({"terms": {field: list(values)}})
+        if flt.aspects:
+            # one nested entry must hold both the aspect and the label: the verdict on it
+            filters.append({"nested": {"path": "aspects", "query": {"bool": {
+                "should": [_aspect_clause(aspect, label) for aspect, label in flt.aspect_terms],
+                "minimum_should_match": 1}}}})
         if flt.since or flt.until:
             # Both bounds, always: an open end becomes Long.MIN/MAX nanoseconds inside ES, and
             # a date_histogram over date_nanos then fails ("nanoseconds before the epoch").
@@ -409,7 +428,10 @@ class ElasticStore(ElasticSegments, Store):
 
         aggs = {
             "volume": {"date_histogram": {"field": "created_at", "calendar_interval": interval,
-                                          "time_zone": "UTC", "min_doc_count": 1}},
+                                          "time_zone": "UTC", "min_doc_count": 1},
+                       # summed apart and combined client-side (summed_engagement): no scripts
+                       "aggs": {metric: {"sum": {"field": f"metrics.{metric}"}}
+                                for metric in ENGAGEMENT_METRICS}},
             "sentiment": terms("sentiment.label", 3), "hashtags": terms("hashtags", top),
             "authors": terms("author.id", top), "sources": terms("source", 100),
             "langs": terms("lang", 200),
@@ -432,12 +454,16 @@ class ElasticStore(ElasticSegments, Store):
         def buckets(name: str) -> list[tuple[str, int]]:
             return [(b["key"], b["doc_count"]) for b in result[name]["buckets"]]
 
-        volume = {interval_start(datetime.fromtimestamp(b["key"] / 1000, UTC), interval):
-                  b["doc_count"] for b in result["volume"]["buckets"]}
+        intervals = {interval_start(datetime.fromtimestamp(b["key"] / 1000, UTC), interval): b
+                     for b in result["volume"]["buckets"]}
+        volume = {start: b["doc_count"] for start, b in intervals.items()}
+        summed = {start: {metric: round(b[metric]["value"]) for metric in ENGAGEMENT_METRICS}
+                  for start, b in intervals.items()}  # sums of longs come back as doubles
         aspects = result["aspects"]["names"]["buckets"]
         labels = result["images"]["labels"]["shown"]["names"]["buckets"]
         return Aggregations(
             total=found["hits"]["total"]["value"], volume=volume_buckets(volume, interval),
+            engagement=engagement_buckets(volume, summed, interval),
             sentiment=ranked(buckets("sentiment")), hashtags=ranked(buckets("hashtags")),
             authors=ranked(buckets("authors")), sources=ranked(buckets("sources")),
             langs=ranked(buckets("langs")),

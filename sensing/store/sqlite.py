@@ -1,16 +1,17 @@
 """The embedded store: SQLite (stdlib) with FTS5, for one machine and zero services.
 
-Posts are kept as JSON documents with the filterable fields beside them in columns, the
-list-valued facts aggregations count (campaigns, hashtags and their pairs, keywords, entities,
-aspects, image labels), MinHash bands and the pHash chunk keys of original images (for
-near-duplicate lookups across batches) in side tables keyed by post id, and the search tokens
-in an FTS5 table whose rowid is the post's rowid. Side rows are always rewritten and deleted
-together with their post (``SIDE_TABLES``), so they never disagree with the document. Author
-profiles are JSON documents too, with their campaigns and the profile URLs they are found
-under in side tables of their own (``AUTHOR_TABLES``), kept the same way. Customer segments,
-their customers and model runs are the tables of the ``SqliteSegments`` mixin
-(``sqlite_segments.py``). One connection, guarded by a lock, serves every thread: the embedded
-deployment's write rate is one worker's, and WAL lets readers go on meanwhile.
+Posts are kept as JSON documents with the filterable fields (and the metrics engagement sums)
+beside them in columns, the list-valued facts aggregations count and filters match (campaigns,
+hashtags and their pairs, keywords, entities, aspects, image labels), MinHash bands and the
+pHash chunk keys of original images (for near-duplicate lookups across batches) in side tables
+keyed by post id, and the search tokens in an FTS5 table whose rowid is the post's rowid. Side
+rows are always rewritten and deleted together with their post (``SIDE_TABLES``), so they never
+disagree with the document. Author profiles are JSON documents too, with their campaigns and
+the profile URLs they are found under in side tables of their own (``AUTHOR_TABLES``), kept the
+same way. Customer segments, their customers and model runs are the tables of the
+``SqliteSegments`` mixin (``sqlite_segments.py``). One connection, guarded by a lock, serves
+every thread: the embedded deployment's write rate is one worker's, and WAL lets readers go on
+meanwhile.
 
 A database made by an older version is brought up to date by ``setup`` (``PRAGMA
 user_version``): new columns are added and the side tables rebuilt from the stored documents.
@@ -21,7 +22,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,11 +32,13 @@ from sensing.links import author_links, profile_url
 from sensing.query import parse_query, to_fts
 from sensing.schemas import Author, Campaign, ImageRef, Post, media_key
 from sensing.store._common import (
+    ENGAGEMENT_METRICS,
     aspect_buckets,
     aspect_pairs,
     best_images,
     decode_cursor,
     encode_cursor,
+    engagement_buckets,
     entity_buckets,
     entity_pairs,
     fold_authors,
@@ -76,7 +79,11 @@ CREATE TABLE IF NOT EXISTS posts (
     duplicate_of TEXT,
     spam_score REAL,
     content_hash TEXT,
-    relevance REAL
+    relevance REAL,
+    -- the ENGAGEMENT_METRICS, which aggregate sums per interval
+    likes INTEGER,
+    shares INTEGER,
+    replies INTEGER
 );
 CREATE INDEX IF NOT EXISTS posts_created ON posts (created_us DESC, id);
 CREATE INDEX IF NOT EXISTS posts_author ON posts (author_id);
@@ -112,6 +119,7 @@ CREATE TABLE IF NOT EXISTS post_aspects (
     post_id TEXT NOT NULL, aspect TEXT NOT NULL, sentiment TEXT NOT NULL,
     PRIMARY KEY (post_id, aspect, sentiment)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS post_aspects_aspect ON post_aspects (aspect, sentiment);
 CREATE TABLE IF NOT EXISTS post_image_labels (
     post_id TEXT NOT NULL, image INTEGER NOT NULL, label TEXT NOT NULL, score REAL NOT NULL,
     PRIMARY KEY (post_id, image, label)
@@ -132,8 +140,19 @@ CREATE TABLE IF NOT EXISTS campaigns (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
 
 
 # Raised whenever a column or side table is added: ``setup`` then upgrades older databases.
-SCHEMA_VERSION = 5  # 5: the segment tables (SEGMENT_SCHEMA), new and empty: none rebuilt
-POSTS_VERSION = 3  # the last version that changed the posts' columns or side tables
+SCHEMA_VERSION = 6  # 6: the posts' metrics columns; 5: the segment tables, new and empty
+POSTS_VERSION = 6  # the last version that changed the posts' columns or side tables
+
+# The columns ``posts`` keeps beside the document (``_columns``): what filters and
+# aggregations read without parsing it, the summed ``ENGAGEMENT_METRICS`` among them.
+POST_COLUMNS = ("id", "doc", "created_us", "source", "lang", "sentiment", "author_id",
+                "duplicate_of", "spam_score", "content_hash", "relevance", *ENGAGEMENT_METRICS)
+# Columns added since the first version, with their type and where the document keeps them:
+# ``_upgrade`` adds those an older database lacks and fills them in from the documents.
+ADDED_COLUMNS: dict[str, tuple[str, str]] = {
+    "relevance": ("REAL", "$.relevance"),
+    **{metric: ("INTEGER", f"$.metrics.{metric}") for metric in ENGAGEMENT_METRICS},
+}
 AUTHORS_VERSION = 4  # the last version that changed the authors' side tables
 
 # Side table -> its columns, post_id among them: the rows are derived from the post alone.
@@ -174,6 +193,14 @@ AUTHOR_TABLES: dict[str, tuple[str, ...]] = {
     "author_campaigns": ("campaign_id", "author_id"),
     "author_links": ("link", "author_id"),
 }
+
+
+def _columns(post: Post) -> tuple[Any, ...]:
+    """The post's values of ``POST_COLUMNS``, in order."""
+    return (post.id, post.model_dump_json(), _us(post.created_at), post.source, post.lang,
+            post.sentiment.label if post.sentiment else None, post.author.id, post.duplicate_of,
+            post.spam_score, post.content_hash, post.relevance,
+            *(getattr(post.metrics, metric) for metric in ENGAGEMENT_METRICS))
 
 
 def _author_rows(author: Author) -> dict[str, list[tuple]]:
@@ -235,9 +262,12 @@ class SqliteStore(SqliteSegments, Store):
         try:
             if version < POSTS_VERSION:
                 columns = {row[1] for row in db.execute("PRAGMA table_info(posts)")}
-                if "relevance" not in columns:
-                    db.execute("ALTER TABLE posts ADD COLUMN relevance REAL")
-                db.execute("UPDATE posts SET relevance = json_extract(doc, '$.relevance')")
+                for name, (kind, _) in ADDED_COLUMNS.items():
+                    if name not in columns:
+                        db.execute(f"ALTER TABLE posts ADD COLUMN {name} {kind}")
+                db.execute("UPDATE posts SET " + ", ".join(
+                    f"{name} = json_extract(doc, '{path}')"
+                    for name, (_, path) in ADDED_COLUMNS.items()))
                 for table in SIDE_TABLES:
                     db.execute(f"DELETE FROM {table}")
                 for (doc,) in db.execute("SELECT doc FROM posts").fetchall():
@@ -309,6 +339,13 @@ class SqliteStore(SqliteSegments, Store):
             if values:
                 clauses.append(f"p.{column} IN ({','.join('?' * len(values))})")
                 args.extend(values)
+        if flt.aspects:
+            # the post_aspects_aspect index finds the few posts of an aspect
+            terms = flt.aspect_terms
+            clauses.append("p.id IN (SELECT s.post_id FROM post_aspects s WHERE " + " OR ".join(
+                "s.aspect = ?" if label is None else "(s.aspect = ? AND s.sentiment = ?)"
+                for _, label in terms) + ")")
+            args.extend(value for term in terms for value in term if value is not None)
         if flt.since:
             clauses.append("p.created_us >= ?")
             args.append(_us(flt.since))
@@ -356,20 +393,15 @@ class SqliteStore(SqliteSegments, Store):
             stored = Post.model_validate_json(row[1])
             post = post.model_copy(update={"campaign_ids": merged_campaigns(
                 stored.campaign_ids, post.campaign_ids)})
-        values = (post.id, post.model_dump_json(), _us(post.created_at), post.source, post.lang,
-                  post.sentiment.label if post.sentiment else None, post.author.id,
-                  post.duplicate_of, post.spam_score, post.content_hash, post.relevance)
+        values = _columns(post)
         if row is None:
-            rowid = db.execute(
-                "INSERT INTO posts (id, doc, created_us, source, lang, sentiment, author_id, "
-                "duplicate_of, spam_score, content_hash, relevance) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?)", values).lastrowid
+            rowid = db.execute(f"INSERT INTO posts ({', '.join(POST_COLUMNS)}) "
+                               f"VALUES ({_marks(POST_COLUMNS)})", values).lastrowid
             result.created += 1
         else:
             rowid = row[0]
-            db.execute("UPDATE posts SET id=?, doc=?, created_us=?, source=?, lang=?, "
-                       "sentiment=?, author_id=?, duplicate_of=?, spam_score=?, "
-                       "content_hash=?, relevance=? WHERE rowid=?", (*values, rowid))
+            db.execute(f"UPDATE posts SET {', '.join(f'{c}=?' for c in POST_COLUMNS)} "
+                       "WHERE rowid=?", (*values, rowid))
             db.execute("DELETE FROM posts_fts WHERE rowid = ?", (rowid,))
             self._delete_side_rows(db, post.id)
             result.updated += 1
@@ -411,14 +443,15 @@ class SqliteStore(SqliteSegments, Store):
     def aggregate(self, flt: PostFilter, interval: Interval = "day", top: int = 10,
                   label_threshold: float = DEFAULT_LABEL_THRESHOLD) -> Aggregations:
         """The filter is evaluated once, into a temporary table of the matching posts' grouped
-        columns; every count then reads that table and the side tables (clustered by post id),
-        never the documents again. The lock keeps the table to this call."""
+        and summed columns; every count then reads that table and the side tables (clustered
+        by post id), never the documents. The lock keeps the table to this call."""
         where, args = self._where(flt)
+        metrics = "".join(f", p.{metric}" for metric in ENGAGEMENT_METRICS)
         with self._lock:
             self.db.execute("DROP TABLE IF EXISTS temp.matched")
             self.db.execute("CREATE TEMP TABLE matched AS SELECT p.id, p.created_us, "
-                            f"p.sentiment, p.author_id, p.source, p.lang FROM posts p{where}",
-                            args)
+                            f"p.sentiment, p.author_id, p.source, p.lang{metrics} "
+                            f"FROM posts p{where}", args)
             try:
                 return self._aggregate_matched(interval, top, label_threshold,
                                                flt.min_relevance)
@@ -442,8 +475,13 @@ class SqliteStore(SqliteSegments, Store):
                    f"GROUP BY {keys} ORDER BY n DESC, {keys}")
             return self._select(sql + (f" LIMIT {int(limit)}" if limit else ""), args)
 
-        volume = Counter(interval_start(_from_us(r[0]), interval)
-                         for r in self._select("SELECT created_us FROM matched"))
+        volume: Counter[datetime] = Counter()
+        summed: defaultdict[datetime, Counter[str]] = defaultdict(Counter)
+        for created_us, *values in self._select(
+                f"SELECT created_us, {', '.join(ENGAGEMENT_METRICS)} FROM matched"):
+            start = interval_start(_from_us(created_us), interval)
+            volume[start] += 1
+            summed[start].update(dict(zip(ENGAGEMENT_METRICS, values, strict=True)))
         aspects = side("post_aspects", "s.aspect", count="count(DISTINCT s.post_id)")
         feelings = side("post_aspects", "s.aspect, s.sentiment", limit=None,
                         where=f"s.aspect IN ({','.join('?' * len(aspects))})",
@@ -457,6 +495,7 @@ class SqliteStore(SqliteSegments, Store):
             where="s.score >= ?", args=[label_threshold])]
         return Aggregations(
             total=sum(volume.values()), volume=volume_buckets(volume, interval),
+            engagement=engagement_buckets(volume, summed, interval),
             sentiment=ranked(grouped("sentiment")),
             hashtags=ranked(side("post_hashtags", "s.tag")),
             authors=ranked(grouped("author_id", top)), sources=ranked(grouped("source")),

@@ -5,7 +5,7 @@ The contract is a file or more per interface of ``sensing/store/base.py``:
 
 - ``StoreLifecycle``: ``test_lifecycle.py``, and ``test_upgrade.py`` (``setup`` over data an
   older version wrote);
-- ``PostStore``: ``test_posts.py``, ``test_aggregations.py``;
+- ``PostStore``: ``test_posts.py``, ``test_aspect_filter.py``, ``test_aggregations.py``;
 - ``DuplicateIndex``: ``test_content_hashes.py``, ``test_near_duplicates.py``,
   ``test_near_duplicate_images.py``;
 - ``AuthorStore``: ``test_authors.py``; ``CampaignCatalog``: ``test_campaigns.py``;

@@ -1,14 +1,14 @@
-"""``PostStore.aggregate``: volume and the ranked lists, what the analysis adds to them —
-aspect x sentiment, image subjects x hashtags, hashtag pairs, keywords, entities — and the
-relevance floor, held to the same answers on both backends (the ``store`` fixture runs each
-test on SQLite and Elasticsearch)."""
+"""``PostStore.aggregate``: volume and engagement per interval, the ranked lists, what the
+analysis adds to them — aspect x sentiment, image subjects x hashtags, hashtag pairs, keywords,
+entities — and the relevance floor, held to the same answers on both backends (the ``store``
+fixture runs each test on SQLite and Elasticsearch)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
 
-from sensing.schemas import AspectSentiment, Entity, Media, Post
+from sensing.schemas import AspectSentiment, Entity, Media, Metrics, Post
 from sensing.store import PostFilter, PostStore
 from tests.store.conftest import T0, make_post
 
@@ -57,6 +57,55 @@ def test_volume_and_the_ranked_lists(store: PostStore) -> None:
     hours = store.aggregate(PostFilter(until=T0 + timedelta(hours=2)), interval="hour")
     assert [(b.key[11:16], b.count) for b in hours.volume] == [("09:00", 1), ("10:00", 1)]
     assert store.aggregate(PostFilter(query="nothingmatches")).volume == []
+
+
+def engaged(n: int, likes: int = 0, shares: int = 0, replies: int = 0, **kwargs: Any) -> Post:
+    """``make_post`` with its metrics; views too, which engagement leaves out."""
+    return make_post(n, **kwargs).model_copy(update={"metrics": Metrics(
+        likes=likes, shares=shares, replies=replies, views=1000)})
+
+
+def test_engagement_per_interval_follows_the_volume(store: PostStore) -> None:
+    """Likes + 2 * shares + replies summed per interval, on the volume's keys: the quiet days
+    between as zeros, and a day whose posts nobody engaged with as a zero too."""
+    store.upsert_posts([
+        engaged(1, likes=3, shares=2, replies=1, hours=0),  # 8
+        engaged(2, likes=10, hours=1, source="rss"),  # 10
+        engaged(3, shares=5, hours=49),  # 10
+        engaged(4, hours=73),
+        engaged(5, replies=4, hours=200),  # Tuesday of the next week
+    ])
+    assert store.get_posts(["mastodon:h/1"])[0].engagement == 8
+    days = store.aggregate(PostFilter(), interval="day")
+    assert [b.key for b in days.engagement] == [b.key for b in days.volume]
+    assert [(b.key[:10], b.count) for b in days.engagement] == [
+        ("2026-10-12", 18), ("2026-10-13", 0), ("2026-10-14", 10), ("2026-10-15", 0),
+        ("2026-10-16", 0), ("2026-10-17", 0), ("2026-10-18", 0), ("2026-10-19", 0),
+        ("2026-10-20", 4)]
+    assert [b.count for b in days.volume] == [2, 0, 1, 1, 0, 0, 0, 0, 1]
+    weeks = store.aggregate(PostFilter(), interval="week")
+    assert [(b.key[:10], b.count) for b in weeks.engagement] == [("2026-10-12", 28),
+                                                                 ("2026-10-19", 4)]
+    # only the matching posts count
+    rss = store.aggregate(PostFilter(sources=["rss"]))
+    assert [(b.key[:10], b.count) for b in rss.engagement] == [("2026-10-12", 10)]
+    assert store.aggregate(PostFilter(query="nothingmatches")).engagement == []
+
+
+def test_engagement_by_the_hour(store: PostStore) -> None:
+    store.upsert_posts([
+        engaged(1, likes=3, shares=2, replies=1, hours=0),  # 09:30
+        engaged(2, likes=1, hours=0.25),  # 09:45, same hour
+        engaged(3, likes=10, hours=1),  # 10:30
+        engaged(4, likes=1, shares=1, hours=3),  # 12:30, after a quiet hour
+        engaged(5, likes=100, hours=30),  # the next day: outside the filter
+    ])
+    hours = store.aggregate(PostFilter(until=T0 + timedelta(hours=4)), interval="hour")
+    assert [(b.key[11:16], b.count) for b in hours.volume] == [
+        ("09:00", 2), ("10:00", 1), ("11:00", 0), ("12:00", 1)]
+    assert [(b.key, b.count) for b in hours.engagement] == [
+        ("2026-10-12T09:00:00+00:00", 9), ("2026-10-12T10:00:00+00:00", 10),
+        ("2026-10-12T11:00:00+00:00", 0), ("2026-10-12T12:00:00+00:00", 3)]
 
 
 def test_aspects_count_posts_per_sentiment_biggest_first(store: PostStore) -> None:

@@ -1,11 +1,11 @@
-"""A store written by an older version of Sensing, before the aspect, image, pair, keyword and
-entity aggregations existed, and before author profiles were indexed by campaign and profile
-URL: ``setup`` brings its posts into the new counts and its authors into the new lookups, on
-both backends."""
+"""A store written by an older version of Sensing, before the aspect, image, pair, keyword,
+entity and engagement aggregations and the aspect filter existed, and before author profiles
+were indexed by campaign and profile URL: ``setup`` brings its posts into the new counts and
+filters and its authors into the new lookups, on both backends."""
 
 from __future__ import annotations
 
-from sensing.schemas import Author, Post
+from sensing.schemas import Author, Metrics, Post
 from sensing.store import PostFilter, Store
 from sensing.store.elastic import ElasticStore
 from sensing.store.sqlite import SqliteStore
@@ -17,7 +17,7 @@ NEW_SQLITE_TABLES = ("post_hashtag_pairs", "post_keywords", "post_entities", "po
 
 def store_as_an_old_version_did(store: Store, posts: list[Post]) -> None:
     """The documents alone, as before: no derived fields in Elasticsearch; in SQLite no new
-    side tables, no relevance column and schema version 0."""
+    side tables, no relevance and metrics columns, and schema version 0."""
     if isinstance(store, ElasticStore):
         for post in posts:
             store.es.index(index=store.posts, id=post.id, refresh=True,
@@ -28,7 +28,8 @@ def store_as_an_old_version_did(store: Store, posts: list[Post]) -> None:
     with store._lock:
         for table in NEW_SQLITE_TABLES:
             store.db.execute(f"DROP TABLE {table}")
-        store.db.execute("ALTER TABLE posts DROP COLUMN relevance")
+        for column in ("relevance", "likes", "shares", "replies"):
+            store.db.execute(f"ALTER TABLE posts DROP COLUMN {column}")
         store.db.execute("PRAGMA user_version = 0")
 
 
@@ -37,7 +38,8 @@ def test_setup_brings_posts_stored_by_an_older_version_into_the_new_counts(store
         analysed(1, hashtags=("x2", "camera"), aspects=(("camera", "positive"),),
                  keywords=("zoom",), entities=(("X2", "PRODUCT"),),
                  images=([label("pets", 0.9)],), relevance=0.9),
-        analysed(2, hashtags=("x2", "camera"), relevance=0.1),
+        analysed(2, hashtags=("x2", "camera"), relevance=0.1).model_copy(
+            update={"metrics": Metrics(likes=4, shares=1, replies=2)}),
     ])
     store.setup()
     agg = store.aggregate(PostFilter())
@@ -47,6 +49,10 @@ def test_setup_brings_posts_stored_by_an_older_version_into_the_new_counts(store
         [("zoom", "X2")]
     assert [(b.label, b.images) for b in agg.image_labels] == [("pets", 1)]
     assert store.count(PostFilter(min_relevance=0.5)) == 1
+    assert [p.id for p in store.search(PostFilter(aspects=["camera:positive"])).posts] == \
+        ["mastodon:h/1"]
+    assert [(b.count, e.count) for b, e in zip(agg.volume, agg.engagement, strict=True)] == \
+        [(2, 8)]
     assert [p.id for p in store.search(PostFilter()).posts] == ["mastodon:h/1", "mastodon:h/2"]
     store.setup()  # once up to date, again is harmless
     assert store.aggregate(PostFilter()).hashtag_pairs == agg.hashtag_pairs
