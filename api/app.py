@@ -7,7 +7,17 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from api import aspects, audience, authors, campaigns, health, keywords, posts, segments
+from api import (
+    aspects,
+    audience,
+    authors,
+    campaigns,
+    health,
+    keywords,
+    plan,
+    posts,
+    segments,
+)
 from api.limits import RequestGuard, validation_error
 from sensing import __version__
 from sensing.config import Settings
@@ -50,4 +60,5 @@ def create_app(settings: Settings, *, store: Store | None = None,
     app.include_router(audience.router)
     app.include_router(segments.router)
     app.include_router(segments.campaign_router)
+    app.include_router(plan.router)
     return app

@@ -264,6 +264,39 @@ def report(
         typer.echo(f"{kind}: {path}")
 
 
+@app.command()
+def plan(
+    campaign_id: str,
+    as_json: Annotated[bool, typer.Option("--json", help="The plan as JSON (the API's "
+                                                         "shape).")] = False,
+    threshold: Annotated[float, typer.Option(min=0.0, max=1.0, help="Targets from this "
+                                             "calibrated propensity up.")] = 0.5,
+    segment: Annotated[list[str] | None, typer.Option(help="A segment (name or id) to plan "
+                                                      "for; repeatable; default all.")]
+    = None,
+) -> None:
+    """The campaign plan from the stored signals and segments: per segment the targets, the
+    message (aspects to emphasise and address, with evidence), hashtags, influencers,
+    channels, timing and offer."""
+    from app.plan_view import print_plan
+    from planning.planner import plan_campaign
+    from sensing.store import open_store
+
+    store = open_store(get_settings())
+    try:
+        found = store.get_campaign(campaign_id)
+        if found is None:
+            err.print(f"[red]no campaign {campaign_id!r}[/red]")
+            raise typer.Exit(2)
+        made = plan_campaign(store, found, threshold, segment)
+    finally:
+        store.close()
+    if as_json:
+        typer.echo(made.model_dump_json(indent=2))
+    else:
+        print_plan(made, Console())
+
+
 @eval_app.command("sentiment")
 def eval_sentiment(
     set_path: Annotated[Path | None, typer.Option(

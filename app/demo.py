@@ -7,7 +7,7 @@ the crawls' item pipelines send batches through the file-system broker to a real
 worker running in this process, the analysis indexes into SQLite; then the most-followed
 authors' followers are sampled (author mode), the report is written; then the generated
 sample customers (``samples.customers``: 50,000 customers, ~470,000 events) are scored and
-segmented into the campaign, and the API served.
+segmented into the campaign, the campaign plan printed, and the API served.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ DEMO_CAMPAIGN = Campaign(
     languages=["ko", "en", "ja", "es"],
     sources=["mastodon", "bluesky", "youtube", "reddit", "rss", "forum"],
     launch_at=datetime(2026, 10, 15, tzinfo=UTC),
+    timezone="Asia/Seoul",
     pre_window_days=21,
     post_window_days=21,
 )
@@ -173,6 +174,8 @@ def _serve_api(settings: Settings, store: Store, celery, port: int):
 def run_demo(settings: Settings, *, port: int, serve: bool, console: Console) -> DemoResult:
     import httpx
 
+    from app.plan_view import print_plan
+    from planning.planner import plan_campaign
     from reports.build import build_report
     from reports.render import write_report
     from samples.server import start_sample_server
@@ -233,6 +236,7 @@ def run_demo(settings: Settings, *, port: int, serve: bool, console: Console) ->
         console.print(summary_table(result, settings))
         _print_audience(store, campaign, settings, console)
         console.print(result.customers.pop("table"))
+        print_plan(plan_campaign(store, campaign, TARGET_THRESHOLD), console)
         if serve:
             console.print(f"API serving at [bold]{result.api_url}[/bold]; Ctrl-C to stop.")
             try:

@@ -13,10 +13,12 @@ from samples.server import start_sample_server
 REPO = Path(__file__).resolve().parents[2]
 
 
-def sensing(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """``sensing ARGS`` in a fresh folder (the checkout importable, installed or not)."""
+def sensing(*args: str, cwd: Path, timeout: float = 300, data_dir: Path | None = None
+            ) -> subprocess.CompletedProcess[str]:
+    """``sensing ARGS`` in a fresh folder (the checkout importable, installed or not), its
+    data directory ``cwd/data`` unless told."""
     path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)
-    env = {**os.environ, "SENSING_DATA_DIR": str(cwd / "data"), "COLUMNS": "200",
+    env = {**os.environ, "SENSING_DATA_DIR": str(data_dir or cwd / "data"), "COLUMNS": "200",
            "PYTHONPATH": path}
     return subprocess.run([sys.executable, "-m", "app.cli", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=timeout)
@@ -126,3 +128,16 @@ def test_the_demo_runs_a_campaign_end_to_end(tmp_path: Path) -> None:
     assert table["customers scored and segmented"].startswith("50,000 in ")
     targeting = done.stderr[done.stderr.index("targeting at propensity >= 0.3"):]
     assert "Seg1" in targeting and "Target count" in targeting and "test AUC" in targeting
+    # the campaign plan, printed, and from the store the demo leaves, as JSON
+    shown = done.stderr[done.stderr.index("Campaign plan for nova-lumina-x2"):]
+    for part in ("targets", "emphasise", "influencer", "channel", "timing"):
+        assert part in shown, part
+    planned = sensing("plan", "nova-lumina-x2", "--json", cwd=tmp_path,
+                      data_dir=tmp_path / "demo")
+    assert planned.returncode == 0, planned.stderr
+    plan = json.loads(planned.stdout)
+    assert plan["campaign"] == "nova-lumina-x2" and len(plan["segments"]) == 8
+    first = plan["segments"][0]
+    assert first["target_count"] > 0 and first["message"]["emphasise"]
+    assert first["influencers"][0]["fit"] is not None
+    assert first["timing"]["timezone"] == "Asia/Seoul" and first["timing"]["best"]

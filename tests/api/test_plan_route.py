@@ -1,0 +1,47 @@
+"""``GET /campaigns/{id}/plan`` over both stores, on the designed launch of
+``tests/planning/test_planner.py``: the JSON shape the issue gives, each choice with its
+evidence."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from sensing.config import Settings
+from sensing.store import Store
+from tests.planning.test_planner import store as planned_store  # noqa: F401 (a fixture)
+from workers.app import make_celery
+
+
+@pytest.fixture
+def client(tmp_path: Path, planned_store: Store) -> Iterator[TestClient]:  # noqa: F811
+    settings = Settings(data_dir=tmp_path)
+    with TestClient(create_app(settings, store=planned_store,
+                               celery=make_celery(settings))) as client:
+        yield client
+
+
+def test_the_plan_has_the_issues_shape(client: TestClient) -> None:
+    plan = client.get("/campaigns/x2/plan", params={"threshold": 0.5,
+                                                    "segments": ["techies"]}).json()
+    assert set(plan) >= {"campaign", "generated_at", "segments"}
+    [techies] = plan["segments"]
+    assert set(techies) >= {"segment", "target_count", "message", "hashtags", "influencers",
+                            "channels", "timing", "offer"}
+    assert techies["segment"] == "x2:techies" and techies["target_count"] == 1
+    [camera] = techies["message"]["emphasise"]
+    assert camera["aspect"] == "camera" and camera["evidence"]["mentions_post"] == 15
+    assert techies["influencers"][0]["handle"] == "@techlens"
+    assert techies["timing"]["best"][0] == {"day": "Fri", "hour": 21, "posts": 3,
+                                            "engagement": 1500}
+    assert techies["offer"]["offer"] == "coupon"
+
+
+def test_what_the_plan_refuses(client: TestClient) -> None:
+    assert client.get("/campaigns/nope/plan").status_code == 404
+    assert client.get("/campaigns/x2/plan", params={"treshold": 0.5}).status_code == 400
+    assert client.get("/campaigns/x2/plan", params={"threshold": 2}).status_code == 422
