@@ -6,6 +6,7 @@ from typing import Annotated
 
 from celery import Celery
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from pydantic import ValidationError
 
 from api.deps import get_celery, get_store
 from sensing.query import QuerySyntaxError
@@ -16,7 +17,7 @@ from sensing.store.base import DEFAULT_LABEL_THRESHOLD, Interval
 router = APIRouter(tags=["posts"])
 
 FILTER_PARAMS = {"q", "campaign_id", "source", "lang", "sentiment", "since", "until",
-                 "author_id", "include_duplicates", "max_spam", "min_relevance"}
+                 "author_id", "include_duplicates", "max_spam", "min_relevance", "aspect"}
 
 
 def reject_unknown_params(allowed: set[str]):
@@ -46,11 +47,18 @@ def post_filter(
                                                  "relevant than this. Aggregations over a "
                                                  "campaign default to its relevance_threshold; "
                                                  "pass 0 to count every post.")] = None,
+    aspect: Annotated[list[str] | None, Query(description="Posts speaking of an aspect "
+                                              "('camera'), or with a verdict on it "
+                                              "('camera:negative'); repeat to OR.")] = None,
 ) -> PostFilter:
-    return PostFilter(query=q, campaign_id=campaign_id, sources=source or [], langs=lang or [],
-                      sentiment=sentiment or [], since=since, until=until, author_id=author_id,
-                      include_duplicates=include_duplicates, max_spam=max_spam,
-                      min_relevance=min_relevance)
+    try:
+        return PostFilter(query=q, campaign_id=campaign_id, sources=source or [],
+                          langs=lang or [], sentiment=sentiment or [], since=since, until=until,
+                          author_id=author_id, include_duplicates=include_duplicates,
+                          max_spam=max_spam, min_relevance=min_relevance, aspects=aspect or [])
+    except ValidationError as exc:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST,
+                            "; ".join(e["msg"] for e in exc.errors())) from None
 
 
 @router.get("/posts", response_model=SearchPage,

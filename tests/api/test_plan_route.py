@@ -45,3 +45,13 @@ def test_what_the_plan_refuses(client: TestClient) -> None:
     assert client.get("/campaigns/nope/plan").status_code == 404
     assert client.get("/campaigns/x2/plan", params={"treshold": 0.5}).status_code == 400
     assert client.get("/campaigns/x2/plan", params={"threshold": 2}).status_code == 422
+
+
+def test_posts_are_found_by_their_verdict_on_an_aspect(client: TestClient) -> None:
+    """What a plan's evidence links to: the posts behind an aspect choice."""
+    found = client.get("/posts", params={"campaign_id": "x2", "aspect": "battery:negative"})
+    assert found.json()["total"] == 8
+    both = client.get("/posts", params={"campaign_id": "x2", "aspect": ["battery", "price"]})
+    assert both.json()["total"] == 12 + 3
+    wrong = client.get("/posts", params={"aspect": "battery:negatve"})
+    assert wrong.status_code == 400 and "negatve" in wrong.text
