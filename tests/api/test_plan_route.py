@@ -55,3 +55,22 @@ def test_posts_are_found_by_their_verdict_on_an_aspect(client: TestClient) -> No
     assert both.json()["total"] == 12 + 3
     wrong = client.get("/posts", params={"aspect": "battery:negatve"})
     assert wrong.status_code == 400 and "negatve" in wrong.text
+
+
+def test_tracking_links_from_the_plan(client: TestClient) -> None:
+    made = client.post("/campaigns/x2/links", json={"base_url": "https://brand.example/x2"})
+    assert made.status_code == 200, made.text
+    links = made.json()
+    techies = [link for link in links if link["segment"] == "techies"]
+    assert [link["utm"].get("utm_term") for link in techies] == [None, "techlens", "glowup"]
+    assert techies[1]["url"] == ("https://brand.example/x2?utm_source=mastodon&utm_medium="
+                                 "influencer&utm_campaign=x2&utm_content=techies"
+                                 "&utm_term=techlens")
+
+
+def test_tracking_links_refuse_personal_data(client: TestClient) -> None:
+    refused = client.post("/campaigns/x2/links", json={
+        "base_url": "https://brand.example/x2",
+        "links": [{"channel": "mastodon", "segment": "ana@example.com"}]})
+    assert refused.status_code == 422 and "personal data" in refused.text
+    assert client.post("/campaigns/x2/links", json={"base_url": "x2"}).status_code == 422
