@@ -14,6 +14,7 @@ from api import (
     campaigns,
     health,
     keywords,
+    mix,
     plan,
     posts,
     segments,
@@ -61,4 +62,5 @@ def create_app(settings: Settings, *, store: Store | None = None,
     app.include_router(segments.router)
     app.include_router(segments.campaign_router)
     app.include_router(plan.router)
+    app.include_router(mix.router)
     return app

@@ -1,18 +1,21 @@
-"""``GET /campaigns/{id}/plan`` over both stores, on the designed launch of
-``tests/planning/test_planner.py``: the JSON shape the issue gives, each choice with its
-evidence."""
+"""The campaign plan's routes over both stores, on the designed launch of
+``tests/planning/test_planner.py``: ``GET /campaigns/{id}/plan`` in the JSON shape the issue
+gives, the posts behind its evidence, tracking links and the budget simulation."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from planning.mmm import MixModel
 from sensing.config import Settings
 from sensing.store import Store
+from tests.planning.test_mmm import BASE, TRUTH
 from tests.planning.test_planner import store as planned_store  # noqa: F401 (a fixture)
 from workers.app import make_celery
 
@@ -74,3 +77,21 @@ def test_tracking_links_refuse_personal_data(client: TestClient) -> None:
         "links": [{"channel": "mastodon", "segment": "ana@example.com"}]})
     assert refused.status_code == 422 and "personal data" in refused.text
     assert client.post("/campaigns/x2/links", json={"base_url": "x2"}).status_code == 422
+
+
+def test_a_budget_is_simulated_on_the_history_sent(client: TestClient) -> None:
+    rng = np.random.default_rng(4)
+    spend = {t.channel: np.where(rng.random(200) < 0.6, rng.gamma(2.0, 800.0, 200), 0.0)
+             for t in TRUTH}
+    outcome = MixModel(BASE, TRUTH, 1.0, 200).predict(spend) + rng.normal(0, 10, 200)
+    body = {"history": {"spend": {c: v.tolist() for c, v in spend.items()},
+                        "outcome": outcome.tolist()},
+            "budget": {"search": 20_000, "social": 30_000}, "days": 28}
+    found = client.post("/campaigns/x2/simulate", json=body)
+    assert found.status_code == 200, found.text
+    result = found.json()
+    assert result["r2"] > 0.9 and result["roi"]["video"] is None
+    assert result["outcome"] == pytest.approx(result["base"]
+                                              + sum(result["incremental"].values()))
+    short = {**body, "history": {"spend": {"search": [1.0] * 10}, "outcome": [1.0] * 10}}
+    assert client.post("/campaigns/x2/simulate", json=short).status_code == 422
