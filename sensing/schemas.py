@@ -112,6 +112,15 @@ class Metrics(Model):
     shares: int = 0
     views: int | None = None
 
+    @property
+    def engagement(self) -> int:
+        """How much people engaged: ``likes + 2 * shares + replies``. A share counts double
+        because it carries the post to another audience (the sharer's), where a like or a
+        reply stays among those who had already seen it. Views are left out: few platforms
+        report them. The one definition the reports' examples and the store's engagement per
+        interval (summed metrics, one ``Metrics``) both use."""
+        return self.likes + 2 * self.shares + self.replies
+
 
 class Sentiment(Model):
     label: SentimentLabel = "neutral"
@@ -205,12 +214,8 @@ class Post(Model):
 
     @property
     def engagement(self) -> int:
-        """How much people engaged with the post: ``likes + 2 * shares + replies``. A share
-        counts double because it carries the post to another audience (the sharer's), where a
-        like or a reply stays among those who had already seen it. Views are left out: few
-        platforms report them. The one definition the reports' examples and the store's
-        engagement per interval both use."""
-        return self.metrics.likes + 2 * self.metrics.shares + self.metrics.replies
+        """The post's :attr:`Metrics.engagement`."""
+        return self.metrics.engagement
 
 
 class RecentPost(Model):

@@ -118,17 +118,15 @@ def volume_buckets(counts: Mapping[datetime, int], interval: Interval) -> list[B
 
 
 ENGAGEMENT_METRICS = ("likes", "shares", "replies")
-"""The ``Post.metrics`` that :attr:`~sensing.schemas.Post.engagement` weighs: what a store
+"""The ``Metrics`` that :attr:`~sensing.schemas.Metrics.engagement` weighs: what a store
 sums per interval (SQLite keeps them in columns, Elasticsearch sums its indexed fields)."""
 
 
 def summed_engagement(sums: Mapping[str, int]) -> int:
-    """The engagement of posts whose ``ENGAGEMENT_METRICS`` add up to ``sums``. The
-    engagement is a weighted sum of the metrics, so that of many posts is the engagement of
-    one post holding their summed metrics: computed that way, the weights stay in
-    ``Post.engagement`` alone. (``model_construct``: the property reads nothing but the
-    metrics.)"""
-    return Post.model_construct(metrics=Metrics(**sums)).engagement
+    """The engagement of posts whose ``ENGAGEMENT_METRICS`` add up to ``sums``: a weighted
+    sum of the metrics, so that of many posts is that of their summed metrics, and the
+    weights stay in ``Metrics.engagement`` alone."""
+    return Metrics(**sums).engagement
 
 
 def engagement_buckets(counts: Mapping[datetime, int], sums: Mapping[datetime, Mapping[str, int]],
