@@ -23,7 +23,7 @@ share: 1 for the same mix, 0 for nothing in common.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -45,7 +45,7 @@ from planning.plan import (
 from reports.statistics import two_proportion_test
 from sensing.schemas import Author, Campaign, Interest, utcnow
 from sensing.segments import Segment
-from sensing.store import AspectBucket, Store
+from sensing.store import AspectBucket, PostFilter, Store
 
 MIN_MENTIONS = 5       # posts after the launch an aspect needs before the plan speaks of it
 WORSENING = 0.1        # a fall of net sentiment this large puts an aspect under "address"
@@ -143,7 +143,7 @@ def _evidence(before: AspectBucket | None, after: AspectBucket, basis: str) -> A
                           change=round(net1 - net0, 4), p_value=round(p_value, 4))
 
 
-def _message(store: Store, after, before: dict[str, AspectBucket],
+def _message(store: Store, after: PostFilter, before: dict[str, AspectBucket],
              aspects: list[AspectBucket]) -> Message:
     emphasise: list[tuple[float, AspectChoice]] = []
     address: list[tuple[float, AspectChoice]] = []
@@ -173,7 +173,7 @@ def _message(store: Store, after, before: dict[str, AspectBucket],
                    address=[c for _, c in sorted(address, key=lambda x: -x[0])])
 
 
-def _examples(store: Store, after, aspect: str) -> list[str]:
+def _examples(store: Store, after: PostFilter, aspect: str) -> list[str]:
     """The most engaged original posts with that verdict on the aspect, after the launch."""
     page = store.search(after.model_copy(update={"aspects": [aspect]}), size=EXAMPLE_POOL)
     ranked = sorted((p for p in page.posts if not p.is_repost),
@@ -209,7 +209,7 @@ def _timing(store: Store, campaign: Campaign) -> Timing:
              for d, h in posts if posts[(d, h)]]
     best = sorted(slots, key=lambda s: (-s.engagement, -s.posts, DAYS.index(s.day), s.hour))
 
-    def fold(index: int, label) -> list[Slot]:
+    def fold(index: int, label: Callable[[int, int, int], Slot]) -> list[Slot]:
         total_posts: dict[int, int] = defaultdict(int)
         total_engaged: dict[int, int] = defaultdict(int)
         for key, count in posts.items():
