@@ -10,7 +10,8 @@ streamed through here):
   choice carries the counts, shares, the change, a two-proportion test and the most engaged
   posts behind it.
 - **hashtags**: those used more after the launch than before (share of posts, smoothed).
-- **timing**: posts and engagement per hour of the week, in the campaign's time zone.
+- **timing**: posts and engagement per hour of the week, in the campaign's time zone (from
+  the same two aggregations, before and after the launch, by the hour).
 - **channels**: each platform's share of the posts after the launch, the share of them that
   are positive, and the fit of its authors' interests with the segment's.
 - **influencers**: the campaign's authors whose followers were sampled, by the followers
@@ -45,7 +46,7 @@ from planning.plan import (
 from reports.statistics import two_proportion_test
 from sensing.schemas import Author, Campaign, Interest, utcnow
 from sensing.segments import Segment
-from sensing.store import AspectBucket, PostFilter, Store
+from sensing.store import Aggregations, AspectBucket, PostFilter, Store
 
 MIN_MENTIONS = 5       # posts after the launch an aspect needs before the plan speaks of it
 WORSENING = 0.1        # a fall of net sentiment this large puts an aspect under "address"
@@ -105,11 +106,12 @@ class Signals:
 def read_signals(store: Store, campaign: Campaign) -> Signals:
     before = reports_filter(campaign, campaign.window_start, campaign.launch_at)
     after = reports_filter(campaign, campaign.launch_at, campaign.window_end)
-    pre = store.aggregate(before, top=TOP_TERMS)
-    post = store.aggregate(after, top=TOP_TERMS)
-    positive = store.aggregate(after.model_copy(update={"sentiment": ["positive"]}),
-                               top=TOP_TERMS)
-    good = {b.key: b.count for b in positive.sources}
+    # two aggregations, by the hour: every count of the plan, and the timing from both
+    pre = store.aggregate(before, interval="hour", top=TOP_TERMS)
+    post = store.aggregate(after, interval="hour", top=TOP_TERMS)
+    good = {b.key: store.count(after.model_copy(update={"sentiment": ["positive"],
+                                                        "sources": [b.key]}))
+            for b in post.sources}
     authors = list(store.campaign_authors(campaign.id))
     by_source: dict[str, list[Author]] = defaultdict(list)
     for author in authors:
@@ -118,7 +120,7 @@ def read_signals(store: Store, campaign: Campaign) -> Signals:
         message=_message(store, after, {a.aspect: a for a in pre.aspects}, post.aspects),
         hashtags=_hashtags({b.key: b.count for b in pre.hashtags}, pre.total,
                            [(b.key, b.count) for b in post.hashtags], post.total),
-        timing=_timing(store, campaign),
+        timing=_timing(campaign, [pre, post]),
         sources=[(b.key, b.count, good.get(b.key, 0)) for b in post.sources],
         source_profiles={s: mean_profile(found) for s, found in by_source.items()},
         candidates=_candidates(store, authors))
@@ -193,14 +195,14 @@ def _hashtags(before: dict[str, int], n_before: int, after: list[tuple[str, int]
     return found[:HASHTAGS]
 
 
-def _timing(store: Store, campaign: Campaign) -> Timing:
-    """Posts and engagement per hour of the week of the campaign's window, in its zone."""
-    agg = store.aggregate(reports_filter(campaign, campaign.window_start, campaign.window_end),
-                          interval="hour")
+def _timing(campaign: Campaign, windows: list[Aggregations]) -> Timing:
+    """Posts and engagement per hour of the week over the windows' hourly volumes, in the
+    campaign's zone."""
     zone = ZoneInfo(campaign.timezone)
     posts: dict[tuple[int, int], int] = defaultdict(int)
     engagement: dict[tuple[int, int], int] = defaultdict(int)
-    for volume, engaged in zip(agg.volume, agg.engagement, strict=True):
+    hourly = [pair for agg in windows for pair in zip(agg.volume, agg.engagement, strict=True)]
+    for volume, engaged in hourly:
         local = datetime.fromisoformat(volume.key).astimezone(zone)
         slot = (local.weekday(), local.hour)
         posts[slot] += volume.count
