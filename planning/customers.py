@@ -51,14 +51,18 @@ class Feature:
 
     def display(self, row: int) -> str:
         """The customer's value as a person reads it (a reason's ``value``)."""
-        value = self.values[row]
+        return self.shown(self.values[row])
+
+    def shown(self, value: float, digits: str = "g") -> str:
+        """A value of this feature (a customer's, or a mean) as a person reads it: its
+        category, its date, or the number in the ``digits`` format."""
         if np.isnan(value):
             return "missing"
         if self.kind == "categorical":
             return self.categories[int(value)]
         if self.dates:
             return datetime.fromtimestamp(value * DAY, UTC).date().isoformat()
-        return f"{value:g}"
+        return f"{value:{digits}}"
 
 
 @dataclass
@@ -81,6 +85,12 @@ class CustomerTable:
     @property
     def labelled(self) -> np.ndarray:
         return ~np.isnan(self.label)
+
+    @property
+    def categorical_columns(self) -> list[int]:
+        """Column indices (into ``matrix``) of the categorical features, as LightGBM takes
+        them."""
+        return [i for i, f in enumerate(self.features) if f.kind == "categorical"]
 
     def matrix(self) -> np.ndarray:
         """The features as one (rows, features) float array, in ``features`` order."""

@@ -164,12 +164,11 @@ def train(table: CustomerTable, *, seed: int = 7, time_split: float | None = Non
     matrix = table.matrix()
     chosen = {**DEFAULT_PARAMS, "seed": seed, "num_threads": threads or os.cpu_count() or 1,
               **(params or {})}
-    categorical = [i for i, f in enumerate(table.features) if f.kind == "categorical"]
     names = [f.name for f in table.features]
 
     def dataset(rows: np.ndarray, reference: Any = None) -> Any:
         return lgb.Dataset(matrix[rows], table.label[rows], feature_name=names,
-                           categorical_feature=categorical, reference=reference,
+                           categorical_feature=table.categorical_columns, reference=reference,
                            free_raw_data=False)
 
     train_set = dataset(split.train)

@@ -81,20 +81,19 @@ class Scored:
             members = self.segments.labels == index
             hits = int((self.propensity[members] >= threshold).sum()) \
                 if self.propensity is not None else 0
-            rows.append(TargetingRow(segment_id=profile.name, name=profile.name,
-                                     count=profile.size, target_count=hits,
-                                     target_share=hits / profile.size if profile.size else 0.0,
-                                     mean_propensity=profile.mean_propensity))
+            rows.append(TargetingRow.of(profile.name, profile.name, profile.size, hits,
+                                        profile.mean_propensity))
         return targeting_order(rows)
 
 
 def score(table: CustomerTable, options: Options) -> Scored:
     """Model, score, segment and profile ``table``'s customers (see the module docstring)."""
     trained = propensity = None
+    matrix = table.matrix()
     if not np.isnan(table.label).all():
         trained = train(table, seed=options.seed, time_split=options.time_split,
                         threads=options.threads)
-        propensity = trained.model.predict(table.matrix())
+        propensity = trained.model.predict(matrix)
     if table.segment is not None:
         found = segmentation.imported(table.segment, propensity)
     elif trained is not None:
@@ -108,13 +107,12 @@ def score(table: CustomerTable, options: Options) -> Scored:
         if options.control not in set(table.offer):
             raise ValueError(f"the control {options.control!r} is not one of the offers in "
                              f"the file: {', '.join(sorted({o for o in table.offer if o}))}")
-        categorical = [i for i, f in enumerate(table.features) if f.kind == "categorical"]
-        uplift = offers.customer_uplift(table.matrix(), table.label, table.offer,
-                                        options.control, categorical, options.seed,
+        uplift = offers.customer_uplift(matrix, table.label, table.offer, options.control,
+                                        table.categorical_columns, options.seed,
                                         options.threads)
     profiles = [_profile(table, found, index, propensity, uplift, options)
                 for index in range(found.k)]
-    reasons = top_reasons(trained.model, table.features, table.matrix(), options.reasons) \
+    reasons = top_reasons(trained.model, table.features, matrix, options.reasons) \
         if trained is not None else [[] for _ in range(table.rows)]
     return Scored(table, trained, propensity, found, profiles, reasons, uplift)
 

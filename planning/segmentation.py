@@ -150,18 +150,10 @@ def _numeric_trait(feature: Feature, members: np.ndarray) -> list[tuple[float, S
     seg, base = float(np.nanmean(inside)), float(np.nanmean(values))
     effect = (seg - base) / base_std
     word = "higher" if effect > 0 else "lower"
-    shown = _shown(feature, seg), _shown(feature, base)
+    shown = feature.shown(seg, ".3g"), feature.shown(base, ".3g")
     text = f"{feature.name} {word}: {shown[0]} on average vs {shown[1]} overall"
     return [(effect, SegmentTrait(feature=feature.name, segment_value=seg, base_value=base,
                                   text=text))]
-
-
-def _shown(feature: Feature, value: float) -> str:
-    if feature.dates:
-        from datetime import UTC, datetime
-
-        return datetime.fromtimestamp(value * 86_400.0, UTC).date().isoformat()
-    return f"{value:.3g}"
 
 
 def _level_traits(feature: Feature, members: np.ndarray) -> list[tuple[float, SegmentTrait]]:

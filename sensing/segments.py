@@ -109,6 +109,14 @@ class TargetingRow(Model):
     target_share: float
     mean_propensity: float | None = None
 
+    @classmethod
+    def of(cls, segment_id: str, name: str, count: int, target_count: int,
+           mean_propensity: float | None) -> TargetingRow:
+        """The row of a segment's counts: the share is of its customers (0 for none)."""
+        return cls(segment_id=segment_id, name=name, count=count, target_count=target_count,
+                   target_share=target_count / count if count else 0.0,
+                   mean_propensity=mean_propensity)
+
 
 class ModelRun(Model):
     """A trained propensity model, as a record a score can be traced back to: what it was

@@ -476,10 +476,8 @@ def targeting_rows(segments: Iterable[Segment],
     rows = []
     for segment in segments:
         count, target, mean = counts.get(segment.id, (0, 0, None))
-        rows.append(TargetingRow(
-            segment_id=segment.id, name=segment.name, count=count, target_count=target,
-            target_share=target / count if count else 0.0,
-            mean_propensity=None if mean is None else round(mean, MEAN_PLACES)))
+        rows.append(TargetingRow.of(segment.id, segment.name, count, target,
+                                    None if mean is None else round(mean, MEAN_PLACES)))
     return targeting_order(rows)
 
 
