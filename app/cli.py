@@ -7,7 +7,9 @@ can always check what a crawler emits and what the analysis makes of it.
 
 from __future__ import annotations
 
+import faulthandler
 import json
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -424,6 +426,9 @@ app.add_typer(segments_app, name="segments")
 
 
 def main() -> None:
+    # `kill -USR1 PID` prints every thread's stack to stderr: how an operator (or a test
+    # whose command ran out of time) sees where a long crawl, analysis or demo waits.
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     app(prog_name="sensing")
 
 

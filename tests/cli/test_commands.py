@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import pytest
 
 from samples.server import start_sample_server
 
@@ -20,8 +24,18 @@ def sensing(*args: str, cwd: Path, timeout: float = 300, data_dir: Path | None =
     path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)
     env = {**os.environ, "SENSING_DATA_DIR": str(data_dir or cwd / "data"), "COLUMNS": "200",
            "PYTHONPATH": path}
-    return subprocess.run([sys.executable, "-m", "app.cli", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=timeout)
+    with subprocess.Popen([sys.executable, "-m", "app.cli", *args], cwd=cwd, env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as run:
+        try:
+            stdout, stderr = run.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            run.send_signal(signal.SIGUSR1)  # the command prints every thread's stack
+            time.sleep(3)
+            run.kill()
+            stdout, stderr = run.communicate()
+            pytest.fail(f"sensing {' '.join(args)} ran past {timeout:.0f} s; its stacks:\n"
+                        f"{stderr[-20000:]}")
+    return subprocess.CompletedProcess(run.args, run.returncode, stdout, stderr)
 
 
 def good_line(n: int, text: str) -> bytes:
