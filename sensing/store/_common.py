@@ -16,7 +16,7 @@ import logging
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from sensing.schemas import Author, ImageRef, Media, Metrics, Post, RecentPost, media_key
 from sensing.segments import (
@@ -367,6 +367,14 @@ def fold_authors(authors: Iterable[Author]) -> dict[str, Author]:
 # alone, never see one half-written.
 
 IMPORT_CHUNK = 5000
+Item = TypeVar("Item")
+
+
+def chunked(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    """``items`` in lists of ``size`` (the last shorter), read only as far as needed."""
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
 """Customers written (and those of a replaced import deleted) per bulk request or SQLite
 transaction: a file of millions is never held in memory, nor the SQLite lock held for all of
 it."""

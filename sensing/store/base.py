@@ -3,11 +3,12 @@
 A few narrow interfaces, one per kind of record and the consumers that need it: the posts
 (:class:`PostStore`: writes, search, aggregations, export), the duplicate lookups of analysis
 (:class:`DuplicateIndex`), authors (:class:`AuthorStore`), the campaign catalog
-(:class:`CampaignCatalog`), and the lifecycle the wiring calls (:class:`StoreLifecycle`).
-:class:`Store` is all of them at once. Two backends implement it (``elastic.py`` for
-production, ``sqlite.py`` for the embedded default) and one contract suite (``tests/store/``,
-a file or more per interface) runs against both, so a query answers the same on a laptop and
-on a cluster.
+(:class:`CampaignCatalog`), customer segments (:class:`SegmentStore`), the plan history
+(:class:`PlanHistory`), customer journeys (:class:`JourneyStore`), and the lifecycle the
+wiring calls (:class:`StoreLifecycle`). :class:`Store` is all of them at once. Two backends
+implement it (``elastic.py`` for production, ``sqlite.py`` for the embedded default) and one
+contract suite (``tests/store/``, a file or more per interface) runs against both, so a query
+answers the same on a laptop and on a cluster.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, Field, field_validator
 
+from sensing.journeys import EventKind, JourneyEvent
+from sensing.plans import PlanRecord
 from sensing.schemas import Author, Campaign, ImageRef, Post, SentimentLabel
 from sensing.segments import ModelRun, ScoredCustomer, Segment, SegmentImport, TargetingRow
 
@@ -401,8 +404,43 @@ class SegmentStore(ABC):
         """The stored model run, or None."""
 
 
+class PlanHistory(ABC):
+    """The campaign plans computed so far, each with its changes to the one before
+    (``planning.history``): what a re-plan writes and ``/campaigns/{id}/plan/history``
+    reads. Append-mostly: a plan is written once and never edited."""
+
+    @abstractmethod
+    def save_plan(self, record: PlanRecord) -> None:
+        """Store ``record`` (readable on return). Idempotent: the same id again replaces it."""
+
+    @abstractmethod
+    def plan_history(self, campaign_id: str, size: int = 20) -> list[PlanRecord]:
+        """The campaign's latest ``size`` plans, newest first (by time, then id)."""
+
+    @abstractmethod
+    def get_plan(self, plan_id: str) -> PlanRecord | None:
+        """The stored plan of that id, or None."""
+
+
+class JourneyStore(ABC):
+    """Touchpoints, conversions and spend (``sensing conversions import``), which the
+    attribution reads. Events are keyed by id: importing the same export again, or one that
+    overlaps the last, stores each event once."""
+
+    @abstractmethod
+    def save_journey_events(self, events: Iterable[JourneyEvent]) -> UpsertResult:
+        """Write ``events`` (streamed; readable on return); ``created`` counts the new ids,
+        ``updated`` the ids already stored."""
+
+    @abstractmethod
+    def journey_events(self, campaign_id: str, kinds: Iterable[EventKind] | None = None,
+                       batch_size: int = 1000) -> Iterator[JourneyEvent]:
+        """The campaign's events (of ``kinds`` if given), read ``batch_size`` at a time, in
+        no particular order."""
+
+
 class Store(StoreLifecycle, PostStore, DuplicateIndex, AuthorStore, CampaignCatalog,
-            SegmentStore):
+            SegmentStore, PlanHistory, JourneyStore):
     """Every interface at once: what a backend implements and ``open_store`` returns, one
     client over one connection. Declares nothing of its own; a new method goes on the narrow
     interface it belongs to (or a new one), never here.

@@ -101,6 +101,7 @@ from sensing.store.base import (
     Store,
     UpsertResult,
 )
+from sensing.store.elastic_planning import ElasticPlanning
 from sensing.store.elastic_segments import ElasticSegments
 
 log = logging.getLogger(__name__)
@@ -186,7 +187,7 @@ def _aspect_clause(aspect: str, label: str | None) -> dict[str, Any]:
     return {"bool": {"filter": [named, {"term": {"aspects.sentiment": label}}]}}
 
 
-class ElasticStore(ElasticSegments, Store):
+class ElasticStore(ElasticSegments, ElasticPlanning, Store):
     """Every store interface (:class:`~sensing.store.base.Store`) over the indices behind
     the ``prefix`` aliases."""
 
@@ -204,7 +205,8 @@ class ElasticStore(ElasticSegments, Store):
     def _indices(self) -> list[tuple[str, dict[str, Any]]]:
         """(alias, mapping) of every index of the store."""
         return [(self.posts, POST_MAPPING), (self.authors, AUTHOR_MAPPING),
-                (self.campaigns, CAMPAIGN_MAPPING), *self._segment_indices()]
+                (self.campaigns, CAMPAIGN_MAPPING), *self._segment_indices(),
+                *self._planning_indices()]
 
     def setup(self) -> None:
         for alias, mapping in self._indices():

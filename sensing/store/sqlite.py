@@ -24,6 +24,7 @@ import sqlite3
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,7 @@ from sensing.store.base import (
     Store,
     UpsertResult,
 )
+from sensing.store.sqlite_planning import PLANNING_SCHEMA, SqlitePlanning
 from sensing.store.sqlite_segments import SEGMENT_SCHEMA, SqliteSegments
 
 SCHEMA = """
@@ -140,7 +142,8 @@ CREATE TABLE IF NOT EXISTS campaigns (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
 
 
 # Raised whenever a column or side table is added: ``setup`` then upgrades older databases.
-SCHEMA_VERSION = 6  # 6: the posts' metrics columns; 5: the segment tables, new and empty
+SCHEMA_VERSION = 7  # 7: the plan and journey tables, new and empty; 6: the posts' metrics
+# columns; 5: the segment tables, new and empty
 POSTS_VERSION = 6  # the last version that changed the posts' columns or side tables
 
 # The columns ``posts`` keeps beside the document (``_columns``): what filters and
@@ -222,7 +225,7 @@ def _from_us(value: int) -> datetime:
     return datetime.fromtimestamp(value / 1_000_000, UTC)
 
 
-class SqliteStore(SqliteSegments, Store):
+class SqliteStore(SqliteSegments, SqlitePlanning, Store):
     """Every store interface (:class:`~sensing.store.base.Store`) over one SQLite file."""
 
     def __init__(self, path: Path | str, timeout: float = 30.0):
@@ -232,6 +235,20 @@ class SqliteStore(SqliteSegments, Store):
         self._db: sqlite3.Connection | None = None
 
     # -- lifecycle (StoreLifecycle) and plumbing -------------------------------------------
+    @contextmanager
+    def _transaction(self, begin: str = "BEGIN IMMEDIATE") -> Iterator[sqlite3.Connection]:
+        """The connection inside a transaction (a write one by default; ``BEGIN`` for a read
+        snapshot across statements), committed if the block succeeds, rolled back if not."""
+        with self._lock:
+            db = self.db
+            db.execute(begin)
+            try:
+                yield db
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=self.timeout, check_same_thread=False,
                              isolation_level=None)
@@ -247,7 +264,7 @@ class SqliteStore(SqliteSegments, Store):
 
     def setup(self) -> None:
         with self._lock:
-            self.db.executescript(SCHEMA + SEGMENT_SCHEMA)
+            self.db.executescript(SCHEMA + SEGMENT_SCHEMA + PLANNING_SCHEMA)
             version = self.db.execute("PRAGMA user_version").fetchone()[0]
             if version < SCHEMA_VERSION:
                 self._upgrade(version)

@@ -15,16 +15,16 @@ of the current import go on meanwhile.
 
 from __future__ import annotations
 
-import itertools
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
+from typing import Any
 
 from sensing.segments import ModelRun, ScoredCustomer, Segment, SegmentImport, TargetingRow
 from sensing.store._common import (
     IMPORT_CHUNK,
+    chunked,
     customer_page,
     decode_customer_cursor,
     replace_import,
@@ -61,16 +61,6 @@ CREATE INDEX IF NOT EXISTS segment_customers_rank
 # Joins a table aliased ``x`` (of campaign_id and import_id columns) to the current imports.
 CURRENT = ("JOIN segment_imports i ON i.campaign_id = {x}.campaign_id "
            "AND i.import_id = {x}.import_id")
-Item = TypeVar("Item")
-
-
-def _chunked(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
-    """``items`` in lists of ``size`` (the last shorter), read only as far as needed."""
-    iterator = iter(items)
-    while chunk := list(itertools.islice(iterator, size)):
-        yield chunk
-
-
 class SqliteSegments(SegmentStore):
     """:class:`~sensing.store.base.SegmentStore` over the tables of ``SEGMENT_SCHEMA``."""
 
@@ -78,20 +68,7 @@ class SqliteSegments(SegmentStore):
     db: sqlite3.Connection
     _lock: threading.RLock
     _select: Callable[..., list[tuple]]
-
-    @contextmanager
-    def _transaction(self, begin: str = "BEGIN IMMEDIATE") -> Iterator[sqlite3.Connection]:
-        """The connection inside a transaction (a write one by default; ``BEGIN`` for a read
-        snapshot across statements), committed if the block succeeds, rolled back if not."""
-        with self._lock:
-            db = self.db
-            db.execute(begin)
-            try:
-                yield db
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
+    _transaction: Callable[..., AbstractContextManager[sqlite3.Connection]]
 
     # -- writing (the steps of _common.replace_import) -------------------------------------
     def save_import(self, record: SegmentImport, segments: list[Segment],
@@ -106,7 +83,7 @@ class SqliteSegments(SegmentStore):
 
     def _save_customers(self, customers: Iterable[ScoredCustomer]) -> int:
         written = 0
-        for chunk in _chunked(customers, IMPORT_CHUNK):
+        for chunk in chunked(customers, IMPORT_CHUNK):
             with self._transaction() as db:
                 db.executemany(
                     "INSERT OR REPLACE INTO segment_customers (campaign_id, import_id, id, "
