@@ -3,6 +3,7 @@ influencers, channels, timing and offer, each with its evidence (:mod:`planning.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, status
@@ -11,9 +12,11 @@ from pydantic import Field
 from api.campaigns import _campaign_or_404
 from api.deps import get_store
 from api.posts import reject_unknown_params
+from planning.history import replan
 from planning.links import LinkError, LinkRequest, TrackingLink, build_link
 from planning.plan import CampaignPlan
 from planning.planner import plan_campaign
+from sensing.plans import PlanChange, PlanRecord
 from sensing.schemas import Model
 from sensing.store import Store
 
@@ -32,6 +35,71 @@ def plan(
 ) -> CampaignPlan:
     """The plan computed now from the campaign's stored signals and its current segments."""
     return plan_campaign(store, _campaign_or_404(store, campaign_id), threshold, segments)
+
+
+class ReplanIn(Model):
+    threshold: float | None = Field(None, ge=0.0, le=1.0, description="Default: the "
+                                    "threshold the campaign was last planned at.")
+    trigger: str = Field("on demand", min_length=1, max_length=200, description="Why: kept "
+                         "with the plan in its history.")
+
+
+class HistoryEntry(Model):
+    """A stored plan without its body: when, why, and what changed since the one before."""
+
+    id: str
+    created_at: datetime
+    trigger: str
+    previous_id: str | None
+    threshold: float | None
+    changes: list[PlanChange]
+
+
+class PlanHistoryPage(Model):
+    campaign: str
+    plans: list[HistoryEntry]
+
+
+def _entry(record: PlanRecord) -> HistoryEntry:
+    return HistoryEntry(id=record.id, created_at=record.created_at, trigger=record.trigger,
+                        previous_id=record.previous_id,
+                        threshold=record.plan.get("threshold"), changes=record.changes)
+
+
+@router.post("/{campaign_id}/plan", response_model=PlanRecord,
+             status_code=status.HTTP_201_CREATED)
+def replan_now(campaign_id: str, body: ReplanIn | None = None,
+               store: Store = Depends(get_store)) -> PlanRecord:
+    """Plan again now and keep the plan in the history, with what changed since the last."""
+    body = body or ReplanIn()
+    return replan(store, _campaign_or_404(store, campaign_id), body.trigger, body.threshold)
+
+
+@router.get("/{campaign_id}/plan/history", response_model=PlanHistoryPage,
+            dependencies=[Depends(reject_unknown_params({"size"}))])
+def plan_history(
+    campaign_id: str,
+    size: Annotated[int, Query(ge=1, le=500, description="The latest plans to list.")] = 20,
+    store: Store = Depends(get_store),
+) -> PlanHistoryPage:
+    """The stored plans, newest first, each with its changes to the one before it (the
+    aspects that moved between emphasise and address, hashtags, influencers, channels, best
+    slot, targets and offer that changed); a plan's body is at ``/plan/history/{plan_id}``."""
+    campaign = _campaign_or_404(store, campaign_id)
+    return PlanHistoryPage(campaign=campaign.id, plans=[
+        _entry(r) for r in store.plan_history(campaign.id, size)])
+
+
+@router.get("/{campaign_id}/plan/history/{plan_id}", response_model=PlanRecord)
+def stored_plan(campaign_id: str, plan_id: str, store: Store = Depends(get_store)
+                ) -> PlanRecord:
+    """One stored plan, whole."""
+    campaign = _campaign_or_404(store, campaign_id)
+    record = store.get_plan(plan_id)
+    if record is None or record.campaign_id != campaign.id:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no plan {plan_id!r} of campaign "
+                            f"{campaign.id!r}")
+    return record
 
 
 class LinksIn(Model):

@@ -83,6 +83,11 @@ class Settings(BaseSettings):
                                    "hours in which crawls run at the faster rate.")
     schedule_check_seconds: int = Field(60, ge=1, description="How often Celery beat looks for "
                                         "crawls that are due.")
+    replan_wait_minutes: int = Field(120, ge=0, description="After a scheduled crawl, how long "
+                                     "the re-plan waits for the crawl's analysis to land "
+                                     "before it plans on what has (and says so).")
+    replan_poll_seconds: int = Field(15, ge=1, description="How often the waiting re-plan "
+                                     "looks whether the analysis has landed.")
     follower_sample: int = Field(200, ge=0, le=10_000, description="Followers per author "
                                  "collected in author mode (profiles and recent posts).")
     models_dir: Path = Field(CHECKOUT / "models", description="Where `sensing models build` "

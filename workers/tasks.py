@@ -107,15 +107,63 @@ def refresh_crawls(self) -> list[dict[str, str]]:
     queued = []
     for campaign in store.list_campaigns():
         due = due_sources(campaign, now, settings)
+        crawls = []
         for source, options in campaign.crawl_jobs(due) if due else []:
             task = self.app.send_task("sensing.crawl_campaign", queue="crawl",
                                       args=[campaign.id, source, None, None, options])
-            queued.append({"campaign_id": campaign.id, "source": source, "task_id": task.id})
+            crawls.append({"campaign_id": campaign.id, "source": source, "task_id": task.id})
             campaign.crawled_at[source] = now
         if due:
             store.save_campaign(campaign)
+        if crawls and store.current_import(campaign.id) is not None:
+            replan = self.app.send_task("sensing.replan_campaign", queue="analyze",
+                                        args=[campaign.id, "scheduled crawl",
+                                              [c["task_id"] for c in crawls]],
+                                        countdown=settings.replan_poll_seconds)
+            for crawl in crawls:
+                crawl["replan_task_id"] = replan.id
+        queued += crawls
     log.info("schedule: %d crawls queued", len(queued))
     return queued
+
+
+def unfinished(app: Celery, crawl_ids: list[str]) -> int:
+    """How many of the crawls, and of the analysis batches that finished crawls handed off,
+    have not finished yet (a failed one has finished: the re-plan does not wait on it)."""
+    waiting = 0
+    for crawl in (app.AsyncResult(task_id) for task_id in crawl_ids):
+        if not crawl.ready():
+            waiting += 1
+        elif crawl.successful():
+            waiting += sum(not app.AsyncResult(t).ready() for t in crawl.result["task_ids"])
+    return waiting
+
+
+@shared_task(name="sensing.replan_campaign", bind=True, autoretry_for=TRANSIENT_ERRORS,
+             retry_backoff=True, retry_backoff_max=120, max_retries=None)
+def replan_campaign(self, campaign_id: str, trigger: str = "on demand",
+                    after: list[str] | None = None, waited: int = 0) -> dict[str, Any]:
+    """Re-plan the campaign and store the plan with its changes (:mod:`planning.history`),
+    once the crawls ``after`` names and their analysis batches have finished: a plan made
+    while posts are still arriving would diff against itself on the next crawl. Polls every
+    ``replan_poll_seconds``; past ``replan_wait_minutes`` it plans on what has landed and
+    says so in the trigger."""
+    from planning.history import replan
+
+    settings, store, _ = runtime(self.app)
+    waiting = unfinished(self.app, after or [])
+    if waiting and waited < settings.replan_wait_minutes * 60:
+        poll = settings.replan_poll_seconds
+        raise self.retry(countdown=poll, max_retries=None,
+                         args=[campaign_id, trigger, after, waited + poll])
+    if waiting:
+        trigger += f" ({waiting} tasks unfinished after {settings.replan_wait_minutes} min)"
+    campaign = store.get_campaign(campaign_id)
+    if campaign is None:
+        raise ValueError(f"no campaign {campaign_id!r}")
+    record = replan(store, campaign, trigger)
+    log.info("re-planned %s (%s): %d changes", campaign_id, trigger, len(record.changes))
+    return {"plan_id": record.id, "changes": len(record.changes), "trigger": trigger}
 
 
 @shared_task(name="sensing.index_authors", bind=True, autoretry_for=TRANSIENT_ERRORS,

@@ -1,10 +1,12 @@
 """The campaign plan's routes over both stores, on the designed launch of
-``tests/planning/test_planner.py``: ``GET /campaigns/{id}/plan`` in the JSON shape the issue
-gives, the posts behind its evidence, tracking links and the budget simulation."""
+``tests/planning/launch.py``: ``GET /campaigns/{id}/plan`` in the JSON shape the issue gives,
+the posts behind its evidence, re-plans and their history, tracking links and the budget
+simulation."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -15,15 +17,20 @@ from api.app import create_app
 from planning.mmm import MixModel
 from sensing.config import Settings
 from sensing.store import Store
+from tests.planning.launch import LAUNCH, designed_launch, post
 from tests.planning.test_mmm import BASE, TRUTH
-from tests.planning.test_planner import store as planned_store  # noqa: F401 (a fixture)
 from workers.app import make_celery
 
 
 @pytest.fixture
-def client(tmp_path: Path, planned_store: Store) -> Iterator[TestClient]:  # noqa: F811
+def store(empty_store: Store) -> Store:
+    return designed_launch(empty_store)
+
+
+@pytest.fixture
+def client(tmp_path: Path, store: Store) -> Iterator[TestClient]:
     settings = Settings(data_dir=tmp_path)
-    with TestClient(create_app(settings, store=planned_store,
+    with TestClient(create_app(settings, store=store,
                                celery=make_celery(settings))) as client:
         yield client
 
@@ -48,6 +55,35 @@ def test_what_the_plan_refuses(client: TestClient) -> None:
     assert client.get("/campaigns/nope/plan").status_code == 404
     assert client.get("/campaigns/x2/plan", params={"treshold": 0.5}).status_code == 400
     assert client.get("/campaigns/x2/plan", params={"threshold": 2}).status_code == 422
+
+
+def test_a_replan_after_a_negative_turn_shows_in_the_history(client: TestClient,
+                                                             store: Store) -> None:
+    first = client.post("/campaigns/x2/plan", json={"threshold": 0.5})
+    assert first.status_code == 201 and first.json()["changes"] == []
+    store.upsert_posts([post(LAUNCH + timedelta(days=10, minutes=i), "camera", "negative")
+                        for i in range(30)])
+    second = client.post("/campaigns/x2/plan", json={"trigger": "camera complaints"}).json()
+    history = client.get("/campaigns/x2/plan/history").json()
+    assert [p["id"] for p in history["plans"]] == [second["id"], first.json()["id"]]
+    latest = history["plans"][0]
+    assert latest["trigger"] == "camera complaints" and latest["threshold"] == 0.5
+    assert {"segment": None, "field": "message.address", "kind": "moved", "item": "camera",
+            "before": "emphasise", "after": "address"} in latest["changes"]
+    assert "plan" not in latest  # the list is light; the body is one more request
+    whole = client.get(f"/campaigns/x2/plan/history/{second['id']}").json()
+    assert [s["name"] for s in whole["plan"]["segments"]] == ["beauty", "techies"]
+
+
+def test_what_the_history_refuses(client: TestClient, store: Store) -> None:
+    assert client.post("/campaigns/nope/plan").status_code == 404
+    assert client.post("/campaigns/x2/plan", json={"threshold": 3}).status_code == 422
+    assert client.get("/campaigns/nope/plan/history").status_code == 404
+    assert client.get("/campaigns/x2/plan/history", params={"size": 0}).status_code == 422
+    assert client.get("/campaigns/x2/plan/history/unknown").status_code == 404
+    store.save_campaign(store.get_campaign("x2").model_copy(update={"id": "other"}))
+    planned = client.post("/campaigns/x2/plan").json()["id"]  # another campaign's plan id
+    assert client.get(f"/campaigns/other/plan/history/{planned}").status_code == 404
 
 
 def test_posts_are_found_by_their_verdict_on_an_aspect(client: TestClient) -> None:

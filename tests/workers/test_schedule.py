@@ -10,6 +10,7 @@ from celery import Celery
 from samples.server import start_sample_server
 from sensing.config import Settings
 from sensing.schemas import Campaign
+from sensing.segments import ScoredCustomer, Segment, SegmentImport
 from sensing.store import PostFilter, Store
 from workers.schedule import crawl_interval, due_sources
 
@@ -52,12 +53,19 @@ def test_beat_task_queues_due_crawls_once(celery_app: Celery, worker: None, stor
     server, base_url = start_sample_server()
     # The worker's settings point Mastodon at the sample server, as production points it
     # at a real instance: the scheduled crawl passes no base URL of its own.
-    celery_app.conf.sensing_settings = settings.model_copy(update={"mastodon_base_url": base_url})
+    celery_app.conf.sensing_settings = settings.model_copy(update={"mastodon_base_url": base_url,
+                                                                   "replan_poll_seconds": 1})
     now = datetime.now(UTC)
     try:
         store.save_campaign(Campaign(id="live", name="Live", query='"nova lumina" OR 노바루미나',
                                      languages=["en", "ko"], sources=["mastodon"],
                                      launch_at=now - timedelta(days=1)))
+        # segments make the campaign plannable: its plan is recomputed after the crawl
+        store.save_import(SegmentImport(id="i1", campaign_id="live", rows=1, segments=1),
+                          [Segment(id="live:s1", campaign_id="live", import_id="i1", name="S1",
+                                   origin="imported", size=1)],
+                          [ScoredCustomer(id="cu_1", campaign_id="live", import_id="i1",
+                                          segment_id="live:s1", propensity=0.9)])
         store.save_campaign(Campaign(id="over", name="Over", query="x2", sources=["mastodon"],
                                      launch_at=now - timedelta(days=60)))
         queued = celery_app.send_task("sensing.refresh_crawls").get(timeout=60)
@@ -67,6 +75,15 @@ def test_beat_task_queues_due_crawls_once(celery_app: Celery, worker: None, stor
             celery_app.AsyncResult(task_id).get(timeout=120)
         assert crawl["items"] > 50
         assert store.count(PostFilter(campaign_id="live")) == crawl["items"]
+
+        # the re-plan waited for the crawl's analysis to land, then planned
+        replanned = celery_app.AsyncResult(queued[0]["replan_task_id"]).get(timeout=120)
+        [record] = store.plan_history("live")
+        assert record.id == replanned["plan_id"] and record.trigger == "scheduled crawl"
+        [segment] = record.plan["segments"]
+        assert segment["name"] == "S1" and segment["target_count"] == 1
+        done = [celery_app.AsyncResult(t).date_done for t in crawl["task_ids"]]
+        assert record.created_at >= max(d.replace(tzinfo=d.tzinfo or UTC) for d in done)
 
         assert celery_app.send_task("sensing.refresh_crawls").get(timeout=60) == []
         assert store.get_campaign("live").crawled_at["mastodon"] >= now
