@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 
 from api import (
     aspects,
+    attribution,
     audience,
     authors,
     campaigns,
@@ -63,4 +64,5 @@ def create_app(settings: Settings, *, store: Store | None = None,
     app.include_router(segments.campaign_router)
     app.include_router(plan.router)
     app.include_router(mix.router)
+    app.include_router(attribution.router)
     return app

@@ -419,10 +419,12 @@ def models_build(
         raise typer.Exit(1) from None
 
 
-from app.customer_cli import propensity, segments_app  # noqa: E402  (commands beside these)
+from app.conversions_cli import conversions_app  # noqa: E402  (commands beside these)
+from app.customer_cli import propensity, segments_app  # noqa: E402
 
 app.command()(propensity)
 app.add_typer(segments_app, name="segments")
+app.add_typer(conversions_app, name="conversions")
 
 
 def main() -> None:
