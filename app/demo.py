@@ -7,7 +7,9 @@ the crawls' item pipelines send batches through the file-system broker to a real
 worker running in this process, the analysis indexes into SQLite; then the most-followed
 authors' followers are sampled (author mode), the report is written; then the generated
 sample customers (``samples.customers``: 50,000 customers, ~470,000 events) are scored and
-segmented into the campaign, the campaign plan printed, and the API served.
+segmented into the campaign, the campaign plan printed and kept as the first of its history,
+a sample journey export (``samples.journeys``) imported and attributed to the channels, and
+the API served.
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ class DemoResult:
     api_url: str = ""
     search_total: int = 0
     customers: dict[str, Any] = field(default_factory=dict)
+    journeys: dict[str, Any] = field(default_factory=dict)
 
     @property
     def filtered(self) -> int:
@@ -174,7 +177,10 @@ def _serve_api(settings: Settings, store: Store, celery, port: int):
 def run_demo(settings: Settings, *, port: int, serve: bool, console: Console) -> DemoResult:
     import httpx
 
+    from app.conversions_cli import credit_table
     from app.plan_view import print_plan
+    from planning.credits import campaign_attribution
+    from planning.history import record_plan
     from planning.planner import plan_campaign
     from reports.build import build_report
     from reports.render import write_report
@@ -227,6 +233,7 @@ def run_demo(settings: Settings, *, port: int, serve: bool, console: Console) ->
             result.report = write_report(build_report(store, campaign),
                                          settings.data_dir / "reports" / campaign.id)
         result.customers = _import_customers(store, campaign, settings, console)
+        result.journeys = _import_journeys(store, campaign, settings)
         api_server, result.api_url = _serve_api(settings, store, celery, port)
         answer = httpx.get(f"{result.api_url}/posts",
                            params={"q": "camera OR 카메라 OR カメラ OR cámara",
@@ -236,7 +243,10 @@ def run_demo(settings: Settings, *, port: int, serve: bool, console: Console) ->
         console.print(summary_table(result, settings))
         _print_audience(store, campaign, settings, console)
         console.print(result.customers.pop("table"))
-        print_plan(plan_campaign(store, campaign, TARGET_THRESHOLD), console)
+        plan = plan_campaign(store, campaign, TARGET_THRESHOLD)
+        record_plan(store, plan, "demo")  # the first entry of the plan's history
+        print_plan(plan, console)
+        console.print(credit_table(campaign_attribution(store, campaign.id)))
         if serve:
             console.print(f"API serving at [bold]{result.api_url}[/bold]; Ctrl-C to stop.")
             try:
@@ -308,6 +318,20 @@ def _import_customers(store: Store, campaign: Campaign, settings: Settings,
             "segments": record.segments, "table": shown}
 
 
+def _import_journeys(store: Store, campaign: Campaign, settings: Settings) -> dict[str, Any]:
+    """The sample journey export (visits through the plan's links, orders, spend), written
+    beside the customers and imported as ``sensing conversions import`` does."""
+    from planning.conversions import import_events
+    from planning.customers import deployment_salt
+    from samples.journeys import generate, write
+
+    path = write(generate(campaign=campaign.id), settings.data_dir / "customers" /
+                 "journeys.csv")
+    result = import_events(store, path, campaign.id,
+                           deployment_salt(settings.data_dir, settings.customer_salt))
+    return {"file": path, "events": result.stored.created + result.stored.updated}
+
+
 def summary_table(result: DemoResult, settings: Settings) -> Table:
     table = Table(title="Sensing demo: Nova Lumina X2 launch", show_header=False)
     table.add_column("what", no_wrap=True)
@@ -333,6 +357,12 @@ def summary_table(result: DemoResult, settings: Settings) -> Table:
                                            f"({result.customers.get('file', '')})"),
         ("targeting", f"{result.api_url}/campaigns/{DEMO_CAMPAIGN.id}/targeting"
                       f"?threshold={TARGET_THRESHOLD}"),
+        ("plan", f"{result.api_url}/campaigns/{DEMO_CAMPAIGN.id}/plan"
+                 f"?threshold={TARGET_THRESHOLD}  (history: .../plan/history)"),
+        ("journeys imported", f"{result.journeys.get('events', 0):,} events "
+                              f"({result.journeys.get('file', '')})"),
+        ("attribution", f"{result.api_url}/campaigns/{DEMO_CAMPAIGN.id}/attribution"
+                        f"?model=time_decay&half_life_days=7"),
     ]
     for key, value in rows:
         table.add_row(key, str(value))

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -146,6 +147,10 @@ def test_the_demo_runs_a_campaign_end_to_end(tmp_path: Path) -> None:
     shown = done.stderr[done.stderr.index("Campaign plan for nova-lumina-x2"):]
     for part in ("targets", "emphasise", "influencer", "channel", "timing"):
         assert part in shown, part
+    # the journeys, attributed: the channel that converts best in the sample comes first
+    attributed = done.stderr[done.stderr.index("last_non_direct attribution"):]
+    assert "mastodon" in attributed and "ROI" in attributed
+    assert int(table["journeys imported"].split()[0].replace(",", "")) > 10_000
     planned = sensing("plan", "nova-lumina-x2", "--json", cwd=tmp_path,
                       data_dir=tmp_path / "demo")
     assert planned.returncode == 0, planned.stderr
@@ -155,3 +160,18 @@ def test_the_demo_runs_a_campaign_end_to_end(tmp_path: Path) -> None:
     assert first["target_count"] > 0 and first["message"]["emphasise"]
     assert first["influencers"][0]["fit"] is not None
     assert first["timing"]["timezone"] == "Asia/Seoul" and first["timing"]["best"]
+    # the journey export again, with a broken row added: nothing new, the row named
+    export = tmp_path / "demo" / "customers" / "journeys.csv"
+    export.write_bytes(export.read_bytes() + b"touch,C0000001,not-a-time,,,,,,,,\n")
+    again = sensing("conversions", "import", str(export), "--campaign", "nova-lumina-x2",
+                    cwd=tmp_path, data_dir=tmp_path / "demo")
+    assert again.returncode == 0, again.stderr
+    said = " ".join(again.stderr.split())
+    assert " 0 new," in said and "1 refused" in said and "'not-a-time' is not ISO 8601" in said
+    credited = sensing("conversions", "attribution", "nova-lumina-x2", "--model",
+                       "position_based", "--json", cwd=tmp_path, data_dir=tmp_path / "demo")
+    report = json.loads(credited.stdout)
+    assert sum(Decimal(c["value"]) for c in report["credits"]) == Decimal(report["total_value"])
+    unknown = sensing("conversions", "import", str(export), "--campaign", "nope",
+                      cwd=tmp_path, data_dir=tmp_path / "demo")
+    assert unknown.returncode == 2 and "no campaign 'nope'" in unknown.stderr
