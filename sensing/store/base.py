@@ -31,6 +31,21 @@ DEFAULT_LABEL_THRESHOLD = 0.5  # an image classifier's label counts from this sc
 # outweigh thousands of real ones, so pairs are taken among its first few distinct tags only.
 MAX_PAIRED_HASHTAGS = 30
 SENTIMENT_LABELS: tuple[SentimentLabel, ...] = get_args(SentimentLabel)
+Section = Literal["volume", "engagement", "sentiment", "hashtags", "authors", "sources", "langs",
+                  "aspects", "images", "image_labels", "hashtag_pairs", "keywords", "entities"]
+SECTIONS: tuple[Section, ...] = get_args(Section)
+
+
+def sections_asked(sections: Iterable[Section] | None) -> frozenset[Section]:
+    """The sections an ``aggregate`` call computes: all for None. ValueError naming an
+    unknown one (a typo would otherwise come back as a silently empty section)."""
+    if sections is None:
+        return frozenset(SECTIONS)
+    asked = frozenset(sections)
+    unknown = sorted(asked - set(SECTIONS))
+    if unknown:
+        raise ValueError(f"unknown aggregation sections {unknown}; known: {', '.join(SECTIONS)}")
+    return asked
 
 
 def aspect_term(entry: str) -> tuple[str, SentimentLabel | None]:
@@ -141,22 +156,28 @@ class EntityBucket(BaseModel):
 
 
 class Aggregations(BaseModel):
+    """Counts over the matching posts; a section ``aggregate`` was not asked for is empty."""
+
     total: int
-    volume: list[Bucket] = Field(description="Posts per interval, key = ISO start of interval "
-                                 "(UTC), ascending, empty intervals included between the first "
-                                 "and the last.")
+    volume: list[Bucket] = Field(default_factory=list, description="Posts per interval, key = "
+                                 "ISO start of interval (UTC), ascending, empty intervals "
+                                 "included between the first and the last.")
     engagement: list[Bucket] = Field(default_factory=list, description="Per interval of "
                                      "``volume`` (same keys, same order), the summed "
                                      "engagement of its posts (``Post.engagement``): a quiet "
                                      "day of widely shared posts shows here, not in the "
                                      "volume.")
-    sentiment: list[Bucket] = Field(description="Count per sentiment label (positive, neutral, "
-                                    "negative; posts without sentiment are not counted).")
-    hashtags: list[Bucket] = Field(description="Top hashtags, count desc then key asc.")
-    authors: list[Bucket] = Field(description="Top authors by post count (key = author id), "
-                                  "count desc then key asc.")
-    sources: list[Bucket] = Field(description="Count per source, count desc then key asc.")
-    langs: list[Bucket] = Field(description="Count per language, count desc then key asc.")
+    sentiment: list[Bucket] = Field(default_factory=list, description="Count per sentiment "
+                                    "label (positive, neutral, negative; posts without "
+                                    "sentiment are not counted).")
+    hashtags: list[Bucket] = Field(default_factory=list, description="Top hashtags, count desc "
+                                   "then key asc.")
+    authors: list[Bucket] = Field(default_factory=list, description="Top authors by post count "
+                                  "(key = author id), count desc then key asc.")
+    sources: list[Bucket] = Field(default_factory=list, description="Count per source, count "
+                                  "desc then key asc.")
+    langs: list[Bucket] = Field(default_factory=list, description="Count per language, count "
+                                "desc then key asc.")
     aspects: list[AspectBucket] = Field(default_factory=list, description="Top aspects, total "
                                         "desc then aspect asc.")
     images: int = Field(0, description="Classified images of the matching posts (media with at "
@@ -248,10 +269,13 @@ class PostStore(ABC):
 
     @abstractmethod
     def aggregate(self, flt: PostFilter, interval: Interval = "day", top: int = 10,
-                  label_threshold: float = DEFAULT_LABEL_THRESHOLD) -> Aggregations:
-        """Every count of :class:`Aggregations` over the posts matching ``flt``; ``top`` bounds
-        each ranked list (and the hashtags of each image label); an image label counts for an
-        image when its score is at least ``label_threshold``."""
+                  label_threshold: float = DEFAULT_LABEL_THRESHOLD,
+                  sections: Iterable[Section] | None = None) -> Aggregations:
+        """The counts of :class:`Aggregations` over the posts matching ``flt``: all of them,
+        or only ``sections`` (the rest left empty: a caller that needs three counts does not
+        pay for thirteen); ``top`` bounds each ranked list (and the hashtags of each image
+        label); an image label counts for an image when its score is at least
+        ``label_threshold``. ``total`` is always counted."""
 
     @abstractmethod
     def export(self, flt: PostFilter, batch_size: int = 500) -> Iterator[Post]:

@@ -98,8 +98,10 @@ from sensing.store.base import (
     Interval,
     PostFilter,
     SearchPage,
+    Section,
     Store,
     UpsertResult,
+    sections_asked,
 )
 from sensing.store.elastic_planning import ElasticPlanning
 from sensing.store.elastic_segments import ElasticSegments
@@ -416,8 +418,12 @@ class ElasticStore(ElasticSegments, ElasticPlanning, Store):
         return self.es.count(index=self.posts, query=self._query(flt))["count"]
 
     def aggregate(self, flt: PostFilter, interval: Interval = "day", top: int = 10,
-                  label_threshold: float = DEFAULT_LABEL_THRESHOLD) -> Aggregations:
-        query = self._query(flt)
+                  label_threshold: float = DEFAULT_LABEL_THRESHOLD,
+                  sections: Iterable[Section] | None = None) -> Aggregations:
+        """One search with the aggregations of the sections asked for (``volume`` and
+        ``engagement`` share one date histogram, ``images`` and ``image_labels`` one nested
+        aggregation)."""
+        asked = sections_asked(sections)
         by_posts = [{"posts": "desc"}, {"_key": "asc"}]
         to_posts = {"reverse_nested": {}}  # from nested entries back to their posts, once each
 
@@ -449,41 +455,50 @@ class ElasticStore(ElasticSegments, ElasticPlanning, Store):
             "hashtag_pairs": terms("hashtag_pairs", top), "keywords": terms("keywords", top),
             "entities": terms("entity_keys", top),
         }
-        found = self.es.search(index=self.posts, query=query, size=0, aggs=aggs,
+        owner = {"engagement": "volume", "image_labels": "images"}
+        wanted = {owner.get(name, name) for name in asked}
+        found = self.es.search(index=self.posts, query=self._query(flt), size=0,
+                               aggs={k: v for k, v in aggs.items() if k in wanted} or None,
                                track_total_hits=True)
-        result = found["aggregations"]
+        result = found.get("aggregations", {})
+        out: dict[str, Any] = {"total": found["hits"]["total"]["value"]}
 
         def buckets(name: str) -> list[tuple[str, int]]:
             return [(b["key"], b["doc_count"]) for b in result[name]["buckets"]]
 
-        intervals = {interval_start(datetime.fromtimestamp(b["key"] / 1000, UTC), interval): b
-                     for b in result["volume"]["buckets"]}
-        volume = {start: b["doc_count"] for start, b in intervals.items()}
-        summed = {start: {metric: round(b[metric]["value"]) for metric in ENGAGEMENT_METRICS}
-                  for start, b in intervals.items()}  # sums of longs come back as doubles
-        aspects = result["aspects"]["names"]["buckets"]
-        labels = result["images"]["labels"]["shown"]["names"]["buckets"]
-        return Aggregations(
-            total=found["hits"]["total"]["value"], volume=volume_buckets(volume, interval),
-            engagement=engagement_buckets(volume, summed, interval),
-            sentiment=ranked(buckets("sentiment")), hashtags=ranked(buckets("hashtags")),
-            authors=ranked(buckets("authors")), sources=ranked(buckets("sources")),
-            langs=ranked(buckets("langs")),
-            aspects=aspect_buckets(
+        if "volume" in wanted:
+            intervals = {interval_start(datetime.fromtimestamp(b["key"] / 1000, UTC),
+                                        interval): b for b in result["volume"]["buckets"]}
+            volume = {start: b["doc_count"] for start, b in intervals.items()}
+            summed = {start: {metric: round(b[metric]["value"]) for metric in ENGAGEMENT_METRICS}
+                      for start, b in intervals.items()}  # sums of longs come back as doubles
+            out["volume"] = volume_buckets(volume, interval)
+            out["engagement"] = engagement_buckets(volume, summed, interval)
+        for name in ("sentiment", "hashtags", "authors", "sources", "langs", "keywords"):
+            if name in wanted:
+                out[name] = ranked(buckets(name))
+        if "aspects" in wanted:
+            aspects = result["aspects"]["names"]["buckets"]
+            out["aspects"] = aspect_buckets(
                 [(b["key"], b["posts"]["doc_count"]) for b in aspects],
                 [(b["key"], f["key"], f["posts"]["doc_count"])
-                 for b in aspects for f in b["feelings"]["buckets"]], top),
-            images=result["images"]["doc_count"],
-            image_labels=image_label_buckets(
+                 for b in aspects for f in b["feelings"]["buckets"]], top)
+        if "images" in wanted:
+            labels = result["images"]["labels"]["shown"]["names"]["buckets"]
+            out["images"] = result["images"]["doc_count"]
+            out["image_labels"] = image_label_buckets(
                 result["images"]["doc_count"],
                 [(b["key"], b["images"]["doc_count"], b["posts"]["doc_count"]) for b in labels],
                 {b["key"]: [(h["key"], h["doc_count"]) for h in b["posts"]["hashtags"]["buckets"]]
-                 for b in labels}, top),
-            hashtag_pairs=pair_buckets([(*split_key(k), n) for k, n in buckets("hashtag_pairs")],
-                                       top),
-            keywords=ranked(buckets("keywords")),
-            entities=entity_buckets([(*split_key(k), n) for k, n in buckets("entities")], top),
-            min_relevance=flt.min_relevance, label_threshold=label_threshold)
+                 for b in labels}, top)
+        if "hashtag_pairs" in wanted:
+            out["hashtag_pairs"] = pair_buckets(
+                [(*split_key(k), n) for k, n in buckets("hashtag_pairs")], top)
+        if "entities" in wanted:
+            out["entities"] = entity_buckets(
+                [(*split_key(k), n) for k, n in buckets("entities")], top)
+        return Aggregations(**{k: v for k, v in out.items() if k in asked or k == "total"},
+                            min_relevance=flt.min_relevance, label_threshold=label_threshold)
 
     def _scan(self, query: dict[str, Any], batch_size: int, source: bool | list[str] = True,
               index: str | None = None) -> Iterator[dict[str, Any]]:

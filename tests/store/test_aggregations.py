@@ -5,8 +5,10 @@ fixture runs each test on SQLite and Elasticsearch)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import pytest
 
 from sensing.schemas import AspectSentiment, Entity, Media, Metrics, Post
 from sensing.store import PostFilter, PostStore
@@ -247,3 +249,41 @@ def test_nothing_matching_gives_empty_tables(store: PostStore) -> None:
     agg = store.aggregate(PostFilter(query="nothingmatches"))
     assert (agg.total, agg.images, agg.aspects, agg.image_labels, agg.hashtag_pairs,
             agg.keywords, agg.entities) == (0, 0, [], [], [], [], [])
+
+
+def test_only_the_sections_asked_for_are_counted(store: PostStore) -> None:
+    store.upsert_posts([
+        analysed(1, hashtags=("x2",), aspects=(("camera", "positive"),), keywords=("night",),
+                 images=([label("phone", 0.9)],)),
+        analysed(2, hours=30, source="rss", lang="ko", sentiment="negative",
+                 aspects=(("battery", "negative"),)),
+    ])
+    whole = store.aggregate(PostFilter(), interval="hour", top=5)
+    some = store.aggregate(PostFilter(), interval="hour", top=5,
+                           sections=["sources", "engagement", "aspects"])
+    assert some.total == whole.total == 2
+    assert (some.sources, some.engagement, some.aspects) == (whole.sources, whole.engagement,
+                                                            whole.aspects)
+    assert whole.volume and whole.hashtags and whole.keywords and whole.image_labels
+    assert (some.volume, some.hashtags, some.keywords, some.image_labels, some.langs,
+            some.images) == ([], [], [], [], [], 0)
+    labels = store.aggregate(PostFilter(), sections=["image_labels"])
+    assert labels.image_labels == whole.image_labels and labels.images == 0  # not asked
+    counted = store.aggregate(PostFilter(), sections=[])
+    assert counted.total == 2 and counted.sentiment == []
+    with pytest.raises(ValueError, match=r"unknown aggregation sections \['hashtag'\]"):
+        store.aggregate(PostFilter(), sections=["hashtag"])
+
+
+def test_intervals_before_1970_start_where_they_should(store: PostStore) -> None:
+    """Grouped by the floor of the time, not its truncation toward the epoch (SQLite), or
+    refused with a reason (Elasticsearch keeps times as nanoseconds since 1970)."""
+    late_1969 = datetime(1969, 12, 31, 23, 30, tzinfo=UTC)  # a Wednesday
+    stored = store.upsert_posts([make_post(1, hours=(late_1969 - T0).total_seconds() / 3600)])
+    if stored.errors:
+        assert "before the epoch" in stored.errors[0] and store.count(PostFilter()) == 0
+        return
+    for interval, start in (("hour", "1969-12-31T23:00"), ("day", "1969-12-31T00:00"),
+                            ("week", "1969-12-29T00:00")):
+        [bucket] = store.aggregate(PostFilter(), interval=interval).volume
+        assert bucket.key[:16] == start and bucket.count == 1, interval

@@ -17,7 +17,8 @@ NEW_SQLITE_TABLES = ("post_hashtag_pairs", "post_keywords", "post_entities", "po
 
 def store_as_an_old_version_did(store: Store, posts: list[Post]) -> None:
     """The documents alone, as before: no derived fields in Elasticsearch; in SQLite no new
-    side tables, no relevance and metrics columns, and schema version 0."""
+    side tables, no relevance and metrics columns (nor the index over them), and schema
+    version 0."""
     if isinstance(store, ElasticStore):
         for post in posts:
             store.es.index(index=store.posts, id=post.id, refresh=True,
@@ -28,6 +29,7 @@ def store_as_an_old_version_did(store: Store, posts: list[Post]) -> None:
     with store._lock:
         for table in NEW_SQLITE_TABLES:
             store.db.execute(f"DROP TABLE {table}")
+        store.db.execute("DROP INDEX posts_facts")
         for column in ("relevance", "likes", "shares", "replies"):
             store.db.execute(f"ALTER TABLE posts DROP COLUMN {column}")
         store.db.execute("PRAGMA user_version = 0")
