@@ -47,6 +47,7 @@ from reports.statistics import two_proportion_test
 from sensing.schemas import Author, Campaign, Interest, utcnow
 from sensing.segments import Segment
 from sensing.store import Aggregations, AspectBucket, PostFilter, Store
+from sensing.store.base import Section
 
 MIN_MENTIONS = 5       # posts after the launch an aspect needs before the plan speaks of it
 WORSENING = 0.1        # a fall of net sentiment this large puts an aspect under "address"
@@ -103,15 +104,19 @@ class Signals:
     candidates: list[Candidate]
 
 
+PLAN_SECTIONS: tuple[Section, ...] = ("volume", "engagement", "sources", "hashtags", "aspects")
+
+
 def read_signals(store: Store, campaign: Campaign) -> Signals:
     before = reports_filter(campaign, campaign.window_start, campaign.launch_at)
     after = reports_filter(campaign, campaign.launch_at, campaign.window_end)
-    # two aggregations, by the hour: every count of the plan, and the timing from both
-    pre = store.aggregate(before, interval="hour", top=TOP_TERMS)
-    post = store.aggregate(after, interval="hour", top=TOP_TERMS)
-    good = {b.key: store.count(after.model_copy(update={"sentiment": ["positive"],
-                                                        "sources": [b.key]}))
-            for b in post.sources}
+    # two aggregations by the hour, of the sections the plan reads: every count of the plan
+    # and the timing from both; then the positive posts per platform
+    pre = store.aggregate(before, interval="hour", top=TOP_TERMS, sections=PLAN_SECTIONS)
+    post = store.aggregate(after, interval="hour", top=TOP_TERMS, sections=PLAN_SECTIONS)
+    positive = store.aggregate(after.model_copy(update={"sentiment": ["positive"]}),
+                               sections=["sources"])
+    good = {b.key: b.count for b in positive.sources}
     authors = list(store.campaign_authors(campaign.id))
     by_source: dict[str, list[Author]] = defaultdict(list)
     for author in authors:
