@@ -4,11 +4,12 @@ A few narrow interfaces, one per kind of record and the consumers that need it: 
 (:class:`PostStore`: writes, search, aggregations, export), the duplicate lookups of analysis
 (:class:`DuplicateIndex`), authors (:class:`AuthorStore`), the campaign catalog
 (:class:`CampaignCatalog`), customer segments (:class:`SegmentStore`), the plan history
-(:class:`PlanHistory`), customer journeys (:class:`JourneyStore`), and the lifecycle the
-wiring calls (:class:`StoreLifecycle`). :class:`Store` is all of them at once. Two backends
-implement it (``elastic.py`` for production, ``sqlite.py`` for the embedded default) and one
-contract suite (``tests/store/``, a file or more per interface) runs against both, so a query
-answers the same on a laptop and on a cluster.
+(:class:`PlanHistory`), customer journeys (:class:`JourneyStore`), alerts
+(:class:`AlertStore`), and the lifecycle the wiring calls (:class:`StoreLifecycle`).
+:class:`Store` is all of them at once. Two backends implement it (``elastic.py`` for
+production, ``sqlite.py`` for the embedded default) and one contract suite (``tests/store/``,
+a file or more per interface) runs against both, so a query answers the same on a laptop and
+on a cluster.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, Field, field_validator
 
+from sensing.alerts import Alert
 from sensing.journeys import EventKind, JourneyEvent
 from sensing.plans import PlanRecord
 from sensing.schemas import Author, Campaign, ImageRef, Post, SentimentLabel
@@ -463,8 +465,30 @@ class JourneyStore(ABC):
         no particular order."""
 
 
+class AlertStore(ABC):
+    """Alerts with their deliveries (``reports.alerts``): written before delivery and again
+    as each delivery ends, read by ``/campaigns/{id}/alerts``, the detector's cooldown and
+    the delivery pass."""
+
+    @abstractmethod
+    def save_alert(self, alert: Alert) -> None:
+        """Store ``alert`` (readable on return), replacing the stored one of its id."""
+
+    @abstractmethod
+    def get_alert(self, alert_id: str) -> Alert | None:
+        """The stored alert of that id, or None."""
+
+    @abstractmethod
+    def list_alerts(self, campaign_id: str, size: int = 50) -> list[Alert]:
+        """The campaign's latest ``size`` alerts, newest detection first (then id)."""
+
+    @abstractmethod
+    def pending_alerts(self, size: int = 100) -> list[Alert]:
+        """Alerts of any campaign with a delivery still pending, oldest detection first."""
+
+
 class Store(StoreLifecycle, PostStore, DuplicateIndex, AuthorStore, CampaignCatalog,
-            SegmentStore, PlanHistory, JourneyStore):
+            SegmentStore, PlanHistory, JourneyStore, AlertStore):
     """Every interface at once: what a backend implements and ``open_store`` returns, one
     client over one connection. Declares nothing of its own; a new method goes on the narrow
     interface it belongs to (or a new one), never here.

@@ -103,6 +103,7 @@ from sensing.store.base import (
     UpsertResult,
     sections_asked,
 )
+from sensing.store.elastic_alerts import ElasticAlerts
 from sensing.store.elastic_planning import ElasticPlanning
 from sensing.store.elastic_segments import ElasticSegments
 
@@ -189,7 +190,7 @@ def _aspect_clause(aspect: str, label: str | None) -> dict[str, Any]:
     return {"bool": {"filter": [named, {"term": {"aspects.sentiment": label}}]}}
 
 
-class ElasticStore(ElasticSegments, ElasticPlanning, Store):
+class ElasticStore(ElasticSegments, ElasticPlanning, ElasticAlerts, Store):
     """Every store interface (:class:`~sensing.store.base.Store`) over the indices behind
     the ``prefix`` aliases."""
 
@@ -208,7 +209,7 @@ class ElasticStore(ElasticSegments, ElasticPlanning, Store):
         """(alias, mapping) of every index of the store."""
         return [(self.posts, POST_MAPPING), (self.authors, AUTHOR_MAPPING),
                 (self.campaigns, CAMPAIGN_MAPPING), *self._segment_indices(),
-                *self._planning_indices()]
+                *self._planning_indices(), *self._alert_indices()]
 
     def setup(self) -> None:
         for alias, mapping in self._indices():

@@ -66,6 +66,7 @@ from sensing.store.base import (
     UpsertResult,
     sections_asked,
 )
+from sensing.store.sqlite_alerts import ALERT_SCHEMA, SqliteAlerts
 from sensing.store.sqlite_planning import PLANNING_SCHEMA, SqlitePlanning
 from sensing.store.sqlite_segments import SEGMENT_SCHEMA, SqliteSegments
 
@@ -150,8 +151,8 @@ FACTS_INDEX = """CREATE INDEX IF NOT EXISTS posts_facts ON posts (created_us, du
     spam_score, relevance, source, lang, sentiment, author_id, likes, shares, replies, id)"""
 
 # Raised whenever a column or side table is added: ``setup`` then upgrades older databases.
-SCHEMA_VERSION = 7  # 7: the plan and journey tables, new and empty; 6: the posts' metrics
-# columns; 5: the segment tables, new and empty
+SCHEMA_VERSION = 8  # 8: the alerts table; 7: the plan and journey tables; 6: the posts'
+# metrics columns; 5: the segment tables (the tables new and empty each time)
 POSTS_VERSION = 6  # the last version that changed the posts' columns or side tables
 
 # The columns ``posts`` keeps beside the document (``_columns``): what filters and
@@ -240,7 +241,7 @@ def _from_us(value: int) -> datetime:
     return datetime.fromtimestamp(value / 1_000_000, UTC)
 
 
-class SqliteStore(SqliteSegments, SqlitePlanning, Store):
+class SqliteStore(SqliteSegments, SqlitePlanning, SqliteAlerts, Store):
     """Every store interface (:class:`~sensing.store.base.Store`) over one SQLite file."""
 
     def __init__(self, path: Path | str, timeout: float = 30.0):
@@ -279,7 +280,7 @@ class SqliteStore(SqliteSegments, SqlitePlanning, Store):
 
     def setup(self) -> None:
         with self._lock:
-            self.db.executescript(SCHEMA + SEGMENT_SCHEMA + PLANNING_SCHEMA)
+            self.db.executescript(SCHEMA + SEGMENT_SCHEMA + PLANNING_SCHEMA + ALERT_SCHEMA)
             version = self.db.execute("PRAGMA user_version").fetchone()[0]
             if version < SCHEMA_VERSION:
                 self._upgrade(version)
