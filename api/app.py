@@ -8,6 +8,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from api import (
+    alerts,
     aspects,
     attribution,
     audience,
@@ -65,4 +66,5 @@ def create_app(settings: Settings, *, store: Store | None = None,
     app.include_router(plan.router)
     app.include_router(mix.router)
     app.include_router(attribution.router)
+    app.include_router(alerts.router)
     return app

@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 CHECKOUT = Path(__file__).resolve().parents[1]
@@ -24,6 +24,14 @@ DEFAULT_LANGUAGES: tuple[str, ...] = (
 )
 """The languages answered without a campaign (``SENSING_LANGUAGES``); see nlp.steps.langid
 for why these and what they cost."""
+
+
+class Webhook(BaseModel):
+    """An alert destination: a URL receiving a POST of the alert, as Sensing's own JSON or as
+    a Slack-compatible message (``text`` and ``blocks``)."""
+
+    url: str = Field(pattern=r"^https?://")
+    format: Literal["json", "slack"] = "json"
 
 
 class Settings(BaseSettings):
@@ -88,6 +96,16 @@ class Settings(BaseSettings):
                                      "before it plans on what has (and says so).")
     replan_poll_seconds: int = Field(15, ge=1, description="How often the waiting re-plan "
                                      "looks whether the analysis has landed.")
+    alert_webhooks: dict[str, Webhook] = Field(default_factory=dict, description="Where alerts "
+                                               "go, by name: JSON, e.g. "
+                                               "'{\"ops\": {\"url\": \"https://hooks.example"
+                                               "/T1\", \"format\": \"slack\"}}'.")
+    alert_check_minutes: int = Field(15, ge=1, description="How often Celery beat looks for "
+                                     "spikes and negative turns, and re-sends deliveries a "
+                                     "restart left pending.")
+    alert_max_attempts: int = Field(8, ge=1, le=50, description="Deliveries of an alert to one "
+                                    "webhook before it is marked failed (back-off doubles "
+                                    "from 10 s to 10 min).")
     follower_sample: int = Field(200, ge=0, le=10_000, description="Followers per author "
                                  "collected in author mode (profiles and recent posts).")
     models_dir: Path = Field(CHECKOUT / "models", description="Where `sensing models build` "

@@ -36,7 +36,10 @@ def due_sources(campaign: Campaign, now: datetime, settings: Settings) -> list[s
 
 def beat_schedule(settings: Settings) -> dict[str, dict]:
     """The Celery beat entries of a Sensing deployment."""
+    alerts = float(settings.alert_check_minutes * 60)
     return {"refresh-crawls": {"task": "sensing.refresh_crawls",
                                "schedule": float(settings.schedule_check_seconds),
                                "options": {"queue": "crawl", "expires":
-                                           float(settings.schedule_check_seconds)}}}
+                                           float(settings.schedule_check_seconds)}},
+            "check-alerts": {"task": "sensing.check_alerts", "schedule": alerts,
+                             "options": {"queue": "analyze", "expires": alerts}}}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+from datetime import timedelta
 from typing import Any
 
 import elasticsearch
@@ -240,3 +241,47 @@ def enqueue_batch(posts: list[dict[str, Any]], campaign_id: str) -> str:
     from workers.app import app
 
     return app.send_task("sensing.analyze_batch", args=[posts, campaign_id], queue="analyze").id
+
+
+@shared_task(name="sensing.check_alerts", bind=True, autoretry_for=TRANSIENT_ERRORS,
+             retry_backoff=True, retry_backoff_max=120, max_retries=8)
+def check_alerts(self) -> dict[str, Any]:
+    """Celery beat's entry: queue again the deliveries a restart left pending, then look for
+    spikes and negative turns in every active campaign (:func:`reports.alerts.detect`, which
+    stores each new alert before it is delivered), queue their deliveries, and re-plan a
+    campaign with segments after a turn against it."""
+    from reports.alerts import detect
+    from workers.alerts import stale_pending
+
+    settings, store, _ = runtime(self.app)
+    now = utcnow()
+    resent = [a.id for a in stale_pending(store, now)]
+    raised = []
+    for campaign in store.list_campaigns():
+        if not campaign.active or not campaign.window_start <= now <= campaign.window_end \
+                + timedelta(days=1):
+            continue
+        for alert in detect(store, campaign, now, sorted(settings.alert_webhooks)):
+            raised.append(alert.id)
+            if alert.kind != "spike" and store.current_import(campaign.id) is not None:
+                self.app.send_task("sensing.replan_campaign", queue="analyze",
+                                   args=[campaign.id, f"alert: {alert.summary}"])
+    for alert_id in resent + raised:
+        self.app.send_task("sensing.deliver_alert", queue="analyze", args=[alert_id])
+    log.info("alerts: %d raised, %d deliveries re-sent", len(raised), len(resent))
+    return {"raised": raised, "resent": resent}
+
+
+@shared_task(name="sensing.deliver_alert", bind=True, max_retries=None)
+def deliver_alert(self, alert_id: str) -> dict[str, Any]:
+    """Deliver the alert to each webhook still pending; retried with back-off (10 s doubling
+    to 10 min) until every delivery is delivered or out of attempts (``failed``)."""
+    from workers.alerts import backoff, deliver
+
+    settings, store, _ = runtime(self.app)
+    alert = deliver(store, alert_id, settings)
+    if alert is None:
+        return {"alert": alert_id, "missing": True}
+    if alert.pending:
+        raise self.retry(countdown=backoff(alert))
+    return {"alert": alert_id, "deliveries": {d.target: d.status for d in alert.deliveries}}
