@@ -5,11 +5,11 @@ A few narrow interfaces, one per kind of record and the consumers that need it: 
 (:class:`DuplicateIndex`), authors (:class:`AuthorStore`), the campaign catalog
 (:class:`CampaignCatalog`), customer segments (:class:`SegmentStore`), the plan history
 (:class:`PlanHistory`), customer journeys (:class:`JourneyStore`), alerts
-(:class:`AlertStore`), and the lifecycle the wiring calls (:class:`StoreLifecycle`).
-:class:`Store` is all of them at once. Two backends implement it (``elastic.py`` for
-production, ``sqlite.py`` for the embedded default) and one contract suite (``tests/store/``,
-a file or more per interface) runs against both, so a query answers the same on a laptop and
-on a cluster.
+(:class:`AlertStore`), made reports (:class:`ReportCatalog`), and the lifecycle the wiring
+calls (:class:`StoreLifecycle`). :class:`Store` is all of them at once. Two backends
+implement it (``elastic.py`` for production, ``sqlite.py`` for the embedded default) and one
+contract suite (``tests/store/``, a file or more per interface) runs against both, so a query
+answers the same on a laptop and on a cluster.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from pydantic import BaseModel, Field, field_validator
 from sensing.alerts import Alert
 from sensing.journeys import EventKind, JourneyEvent
 from sensing.plans import PlanRecord
+from sensing.report_records import ReportRecord
 from sensing.schemas import Author, Campaign, ImageRef, Post, SentimentLabel
 from sensing.segments import ModelRun, ScoredCustomer, Segment, SegmentImport, TargetingRow
 
@@ -487,8 +488,25 @@ class AlertStore(ABC):
         """Alerts of any campaign with a delivery still pending, oldest detection first."""
 
 
+class ReportCatalog(ABC):
+    """The records of made reports (``reports.runs``): written as each report is made or
+    fails, read by ``/campaigns/{id}/reports`` and ``/reports/{id}``."""
+
+    @abstractmethod
+    def save_report(self, record: ReportRecord) -> None:
+        """Store ``record`` (readable on return), replacing the stored one of its id."""
+
+    @abstractmethod
+    def list_reports(self, campaign_id: str, size: int = 50) -> list[ReportRecord]:
+        """The campaign's latest ``size`` reports, latest due first (then id)."""
+
+    @abstractmethod
+    def get_report(self, report_id: str) -> ReportRecord | None:
+        """The stored record of that id, or None."""
+
+
 class Store(StoreLifecycle, PostStore, DuplicateIndex, AuthorStore, CampaignCatalog,
-            SegmentStore, PlanHistory, JourneyStore, AlertStore):
+            SegmentStore, PlanHistory, JourneyStore, AlertStore, ReportCatalog):
     """Every interface at once: what a backend implements and ``open_store`` returns, one
     client over one connection. Declares nothing of its own; a new method goes on the narrow
     interface it belongs to (or a new one), never here.

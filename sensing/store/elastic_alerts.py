@@ -1,9 +1,11 @@
-"""Alerts on Elasticsearch (:class:`~sensing.store.base.AlertStore`), mixed into
+"""Alerts and report records on Elasticsearch (:class:`~sensing.store.base.AlertStore`,
+:class:`~sensing.store.base.ReportCatalog`), mixed into
 :class:`~sensing.store.elastic.ElasticStore`, whose client, prefix and index setup it uses.
 
-One more index behind an alias, ``{prefix}-alerts``, one document per alert. What reads
-filter and sort on is mapped (campaign, kind, subject, times, ``pending``); the explanation,
-deliveries and details are kept in the source only.
+Two more indices behind aliases, ``{prefix}-alerts`` (one document per alert) and
+``{prefix}-reports`` (one per report record). What reads filter and sort on is mapped
+(campaign, kind, subject, times, ``pending``); the explanation, deliveries, details and file
+paths are kept in the source only.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from typing import Any
 from elasticsearch import Elasticsearch, NotFoundError
 
 from sensing.alerts import Alert
-from sensing.store.base import AlertStore
+from sensing.report_records import ReportRecord
+from sensing.store.base import AlertStore, ReportCatalog
 
 KW = {"type": "keyword"}
 DATE = {"type": "date"}
@@ -25,10 +28,17 @@ ALERT_MAPPING: dict[str, Any] = {
                    "pending": {"type": "boolean"}, "explanation": STORED,
                    "deliveries": STORED, "details": STORED},
 }
+REPORT_MAPPING: dict[str, Any] = {
+    "dynamic": False,
+    "properties": {"id": KW, "campaign_id": KW, "kind": KW, "status": KW, "due_at": DATE,
+                   "made_at": DATE, "files": STORED},
+}
 
 
-class ElasticAlerts(AlertStore):
-    """:class:`~sensing.store.base.AlertStore` over the ``{prefix}-alerts`` alias."""
+class ElasticAlerts(AlertStore, ReportCatalog):
+    """:class:`~sensing.store.base.AlertStore` and
+    :class:`~sensing.store.base.ReportCatalog` over the ``{prefix}-alerts`` and
+    ``-reports`` aliases."""
 
     # provided by ElasticStore
     es: Elasticsearch
@@ -38,9 +48,13 @@ class ElasticAlerts(AlertStore):
     def alerts(self) -> str:
         return f"{self.prefix}-alerts"
 
+    @property
+    def reports(self) -> str:
+        return f"{self.prefix}-reports"
+
     def _alert_indices(self) -> list[tuple[str, dict[str, Any]]]:
-        """(alias, mapping) of the index of this mixin, for ``setup`` and ``drop``."""
-        return [(self.alerts, ALERT_MAPPING)]
+        """(alias, mapping) of each index of this mixin, for ``setup`` and ``drop``."""
+        return [(self.alerts, ALERT_MAPPING), (self.reports, REPORT_MAPPING)]
 
     def save_alert(self, alert: Alert) -> None:
         document = {**alert.model_dump(mode="json"), "pending": alert.pending}
@@ -66,3 +80,19 @@ class ElasticAlerts(AlertStore):
 
     def pending_alerts(self, size: int = 100) -> list[Alert]:
         return self._alert_search({"term": {"pending": True}}, "asc", size)
+
+    def save_report(self, record: ReportRecord) -> None:
+        self.es.index(index=self.reports, id=record.id, document=record.model_dump(mode="json"),
+                      refresh=True)
+
+    def list_reports(self, campaign_id: str, size: int = 50) -> list[ReportRecord]:
+        found = self.es.search(index=self.reports, query={"term": {"campaign_id": campaign_id}},
+                               sort=[{"due_at": "desc"}, {"id": "desc"}], size=size)
+        return [ReportRecord.model_validate(hit["_source"]) for hit in found["hits"]["hits"]]
+
+    def get_report(self, report_id: str) -> ReportRecord | None:
+        try:
+            return ReportRecord.model_validate(self.es.get(index=self.reports,
+                                                           id=report_id)["_source"])
+        except NotFoundError:
+            return None

@@ -1,11 +1,13 @@
 """AlertStore: alerts newest first per campaign, replaced by id, and the pending deliveries of
-every campaign, oldest first, for the delivery pass."""
+every campaign, oldest first, for the delivery pass; ReportCatalog: the made reports' records,
+latest due first."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
 from sensing.alerts import Alert, Delivery, Driver, Explanation
+from sensing.report_records import ReportRecord
 from sensing.store import Store
 
 T0 = datetime(2026, 10, 16, 12, tzinfo=UTC)
@@ -50,3 +52,24 @@ def test_pending_deliveries_of_every_campaign_oldest_first(store: Store) -> None
     assert [a.id for a in store.pending_alerts()] == ["a2", "a1"]
     store.save_alert(alert(1, minutes=60, status="failed"))
     assert [a.id for a in store.pending_alerts()] == ["a2"]
+
+
+def record(n: int, campaign: str = "x2", hours: float = 0, kind: str = "daily"
+           ) -> ReportRecord:
+    due = T0 + timedelta(hours=hours)
+    return ReportRecord(id=f"r{n}", campaign_id=campaign, kind=kind, due_at=due,
+                        made_at=due + timedelta(minutes=3), status="ok",
+                        files={"json": f"/reports/r{n}/report.json"}, posts=100 + n)
+
+
+def test_report_records_latest_due_first_per_campaign(store: Store) -> None:
+    store.save_report(record(1, hours=0))
+    store.save_report(record(3, hours=48, kind="final"))
+    store.save_report(record(2, hours=24))
+    store.save_report(record(4, campaign="other"))
+    assert [r.id for r in store.list_reports("x2")] == ["r3", "r2", "r1"]
+    assert [r.id for r in store.list_reports("x2", size=1)] == ["r3"]
+    assert store.get_report("r2") == record(2, hours=24)
+    store.save_report(record(2, hours=24).model_copy(update={"status": "late"}))
+    assert store.get_report("r2").status == "late" and len(store.list_reports("x2")) == 3
+    assert store.get_report("nope") is None and store.list_reports("nobody") == []
