@@ -19,6 +19,7 @@ from api import (
     mix,
     plan,
     posts,
+    reports,
     segments,
 )
 from api.limits import RequestGuard, validation_error
@@ -67,4 +68,5 @@ def create_app(settings: Settings, *, store: Store | None = None,
     app.include_router(mix.router)
     app.include_router(attribution.router)
     app.include_router(alerts.router)
+    app.include_router(reports.router)
     return app

@@ -319,11 +319,17 @@ class Campaign(Model):
                                        "is below this are left out of aggregations and "
                                        "reports (still stored, and searchable).")
     timezone: str = Field("UTC", description="IANA time zone of the campaign's market "
-                          "(e.g. Asia/Seoul): the plan's timing is given in it.")
+                          "(e.g. Asia/Seoul): the plan's timing is given in it, and the daily "
+                          "report is made at ``report_hour`` there.")
+    report_hour: int = Field(10, ge=0, le=23, description="Local hour of the daily report.")
+    snapshot_hours: int = Field(4, ge=1, le=24, description="On the day after the launch, a "
+                                "snapshot report every this many hours.")
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
     crawled_at: dict[str, datetime] = Field(default_factory=dict, description="Per source, when "
                                             "the schedule last queued its crawl.")
+    reports_checked_at: datetime | None = Field(None, description="When the schedule last "
+                                                "queued the reports then due.")
 
     @field_validator("launch_at", "created_at")
     @classmethod

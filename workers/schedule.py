@@ -42,4 +42,8 @@ def beat_schedule(settings: Settings) -> dict[str, dict]:
                                "options": {"queue": "crawl", "expires":
                                            float(settings.schedule_check_seconds)}},
             "check-alerts": {"task": "sensing.check_alerts", "schedule": alerts,
-                             "options": {"queue": "analyze", "expires": alerts}}}
+                             "options": {"queue": "analyze", "expires": alerts}},
+            "run-reports": {"task": "sensing.run_reports",
+                            "schedule": float(settings.schedule_check_seconds),
+                            "options": {"queue": "analyze", "expires":
+                                        float(settings.schedule_check_seconds)}}}

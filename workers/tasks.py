@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import elasticsearch
@@ -285,3 +285,42 @@ def deliver_alert(self, alert_id: str) -> dict[str, Any]:
     if alert.pending:
         raise self.retry(countdown=backoff(alert))
     return {"alert": alert_id, "deliveries": {d.target: d.status for d in alert.deliveries}}
+
+
+@shared_task(name="sensing.run_reports", bind=True)
+def run_reports(self) -> list[dict[str, str]]:
+    """Celery beat's entry: queue every report due since the last check, per campaign (a
+    check that missed several queues each: a late report is still made, and says so), and
+    record when, so the next check does not queue them again."""
+    from reports.schedule import due_reports
+
+    _, store, _ = runtime(self.app)
+    now = utcnow()
+    queued = []
+    for campaign in store.list_campaigns():
+        due = due_reports(campaign, campaign.reports_checked_at, now) if campaign.active else []
+        for slot in due:
+            task = self.app.send_task("sensing.make_report", queue="analyze",
+                                      args=[campaign.id, slot.kind, slot.at.isoformat()])
+            queued.append({"campaign_id": campaign.id, "kind": slot.kind,
+                           "due_at": slot.at.isoformat(), "task_id": task.id})
+        campaign.reports_checked_at = now
+        store.save_campaign(campaign)
+    log.info("reports: %d queued", len(queued))
+    return queued
+
+
+@shared_task(name="sensing.make_report", bind=True, autoretry_for=TRANSIENT_ERRORS,
+             retry_backoff=True, retry_backoff_max=120, max_retries=8)
+def make_report(self, campaign_id: str, kind: str, due_at: str) -> dict[str, Any]:
+    """Make the campaign's report due at ``due_at`` into the archive (:mod:`reports.archive`):
+    its files under DATA_DIR/reports/CAMPAIGN/REPORT_ID/ and its record in the store."""
+    from reports.archive import make_report as archive
+
+    settings, store, _ = runtime(self.app)
+    campaign = store.get_campaign(campaign_id)
+    if campaign is None:
+        raise ValueError(f"no campaign {campaign_id!r}")
+    record = archive(store, campaign, kind, datetime.fromisoformat(due_at),
+                     settings.data_dir / "reports")
+    return record.model_dump(mode="json")

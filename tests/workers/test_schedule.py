@@ -4,6 +4,7 @@ launch, never after the post-launch window; Celery beat's task queues what is du
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from celery import Celery
 
@@ -89,3 +90,20 @@ def test_beat_task_queues_due_crawls_once(celery_app: Celery, worker: None, stor
         assert store.get_campaign("live").crawled_at["mastodon"] >= now
     finally:
         server.shutdown()
+
+
+def test_beat_task_makes_each_due_report_once(celery_app: Celery, worker: None, store: Store,
+                                              settings: Settings) -> None:
+    now = datetime.now(UTC)
+    campaign = Campaign(id="live", name="Live", query="x2", sources=["mastodon"],
+                        launch_at=now - timedelta(hours=13), pre_window_days=1,
+                        post_window_days=1, timezone="Asia/Seoul", snapshot_hours=4)
+    store.save_campaign(campaign)
+    queued = celery_app.send_task("sensing.run_reports").get(timeout=60)
+    kinds = [q["kind"] for q in queued]
+    assert kinds.count("snapshot") == 3 and 1 <= kinds.count("daily") <= 2  # 10:00 in Seoul
+    made = [celery_app.AsyncResult(q["task_id"]).get(timeout=120) for q in queued]
+    assert {m["status"] for m in made} <= {"ok", "late"}
+    assert sorted(r.id for r in store.list_reports("live")) == sorted(m["id"] for m in made)
+    assert all(Path(m["files"]["html"]).is_file() for m in made)
+    assert celery_app.send_task("sensing.run_reports").get(timeout=60) == []
