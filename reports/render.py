@@ -14,6 +14,11 @@ from reports.build import LABELS, Report
 from sensing.store import Bucket
 
 
+def size(width: int, height: int) -> str:
+    """An SVG's size, with the viewBox that lets it shrink to a narrower page or screen."""
+    return f'width="{width}" height="{height}" viewBox="0 0 {width} {height}"'
+
+
 def volume_svg(volume: list[Bucket], launch: datetime, width: int = 720, height: int = 200) -> str:
     """Daily volume as bars, the launch day marked: the report's first picture."""
     if not volume:
@@ -31,7 +36,7 @@ def volume_svg(volume: list[Bucket], launch: datetime, width: int = 720, height:
         if i % max(1, len(volume) // 7) == 0:
             bars.append(f'<text x="{i * bar_w:.1f}" y="{height - 5}" font-size="10">'
                         f'{html.escape(b.key[5:10])}</text>')
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" {size(width, height)} '
             f'role="img" aria-label="posts per day">{"".join(bars)}</svg>')
 
 
@@ -48,7 +53,7 @@ def sentiment_svg(report: Report, width: int = 720) -> str:
                         f'fill="{colours[label]}"><title>{label}: {window.share(label):.0%}'
                         f'</title></rect>')
             x += w
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="85" role="img" '
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" {size(width, 85)} role="img" '
             f'aria-label="sentiment before and after launch">{"".join(rows)}</svg>')
 
 
@@ -76,9 +81,8 @@ def audience_svg(table: AudienceTable, width: int = 720, top: int = 10) -> str:
             f'<line x1="{high:.1f}" x2="{high:.1f}" y1="{y + 3}" y2="{y + 13}" '
             f'stroke="#212529"/>'
             f'<text x="{high + 6:.1f}" y="{y + 13}" font-size="11">{row.share:.0%}</text>')
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" '
-            f'height="{len(rows) * row_h + 8}" role="img" aria-label="audience interest '
-            f'shares">{"".join(parts)}</svg>')
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" {size(width, len(rows) * row_h + 8)} '
+            f'role="img" aria-label="audience interest shares">{"".join(parts)}</svg>')
 
 
 def audience_html(table: AudienceTable, top: int = 6) -> str:
@@ -144,7 +148,9 @@ def render_html(report: Report) -> str:
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>{esc(c.name)}: launch reaction report</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:780px;margin:2em auto;color:#212529}}
-table{{border-collapse:collapse}}td,th{{border:1px solid #dee2e6;padding:4px 8px}}</style></head>
+table{{border-collapse:collapse}}td,th{{border:1px solid #dee2e6;padding:4px 8px}}
+svg{{max-width:100%;height:auto}}@page{{size:A4;margin:16mm 14mm}}
+@media print{{body{{margin:0;max-width:none}}h2{{break-after:avoid}}}}</style></head>
 <body><h1>{esc(c.name)}: launch reaction</h1>
 <p>Query <code>{esc(c.query)}</code>; launch {c.launch_at:%Y-%m-%d %H:%M} UTC;
 generated {report.generated_at:%Y-%m-%d %H:%M} UTC.</p>
@@ -168,10 +174,16 @@ authors of the campaign (its {report.audience.engaged.sample_size} engaged autho
 
 
 def write_report(report: Report, out_dir: Path) -> dict[str, Path]:
-    """Write ``report.json`` and ``report.html`` under ``out_dir``; returns their paths."""
+    """Write ``report.json``, ``report.html`` and ``report.pdf`` (the page printed by
+    WeasyPrint, with the system's CJK fonts) under ``out_dir``; returns their paths."""
+    from weasyprint import HTML
+
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = {"json": out_dir / "report.json", "html": out_dir / "report.html"}
+    paths = {"json": out_dir / "report.json", "html": out_dir / "report.html",
+             "pdf": out_dir / "report.pdf"}
     paths["json"].write_text(json.dumps(report.model_dump(mode="json"), ensure_ascii=False,
                                         indent=2), encoding="utf-8")
-    paths["html"].write_text(render_html(report), encoding="utf-8")
+    page = render_html(report)
+    paths["html"].write_text(page, encoding="utf-8")
+    HTML(string=page, base_url=str(out_dir)).write_pdf(paths["pdf"])
     return paths

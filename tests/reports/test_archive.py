@@ -1,6 +1,6 @@
-"""Reports made into the archive and served: each in a folder of its own with its record
-(due, made, ok or late or failed), listed newest due first and served as HTML and JSON by the
-API, on both stores; and made by the schedule's worker task."""
+"""Reports made into the archive and served: each in a folder of its own (JSON, HTML, and a
+PDF that has the sections) with its record (due, made, ok or late or failed), listed newest
+due first and served by the API, on both stores."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from pypdf import PdfReader
 
 from api.app import create_app
 from reports.archive import make_report
@@ -35,9 +36,14 @@ def test_a_report_is_made_into_its_own_folder_and_recorded(store: Store, tmp_pat
                          clock=lambda: DUE + timedelta(minutes=4))
     assert (record.id, record.status, record.posts) == ("x2-daily-20261016T1200", "ok", 3)
     folder = tmp_path / "x2" / record.id
-    assert {Path(p) for p in record.files.values()} == {folder / "report.json",
-                                                         folder / "report.html"}
+    assert {Path(p) for p in record.files.values()} == {
+        folder / "report.json", folder / "report.html", folder / "report.pdf"}
     assert json.loads((folder / "report.json").read_text())["post"]["posts"] == 2
+    pages = PdfReader(folder / "report.pdf").pages
+    printed = " ".join(page.extract_text() for page in pages)
+    for section in ("Nova Lumina X2: launch reaction", "Volume", "Sentiment", "Conversation",
+                    "Representative posts"):
+        assert section in printed, section
     late = make_report(store, CAMPAIGN, "final", DUE + timedelta(days=1), tmp_path,
                        clock=lambda: DUE + timedelta(days=1, hours=2))
     assert late.status == "late"
@@ -70,7 +76,8 @@ def test_the_api_lists_and_serves_the_reports(client: TestClient, store: Store,
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert "Nova Lumina X2" in page.text
     assert client.get(f"/reports/{record.id}.json").json()["campaign"]["id"] == "x2"
-    assert client.get(f"/reports/{record.id}.pdf").status_code == 404  # not made yet
+    pdf = client.get(f"/reports/{record.id}.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert client.get(f"/reports/{record.id}.exe").status_code == 404
     assert client.get("/reports/nope.html").status_code == 404
     assert client.get("/campaigns/nope/reports").status_code == 404
