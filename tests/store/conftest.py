@@ -10,7 +10,8 @@ The contract is a file or more per interface of ``sensing/store/base.py``:
   ``test_near_duplicate_images.py``;
 - ``AuthorStore``: ``test_authors.py``; ``CampaignCatalog``: ``test_campaigns.py``;
   ``SegmentStore``: ``test_segments.py``; ``PlanHistory``: ``test_plan_history.py``;
-  ``JourneyStore``: ``test_journeys.py``; ``AlertStore`` and ``ReportCatalog``: ``test_alerts_and_reports.py``.
+  ``JourneyStore``: ``test_journeys.py``; ``AlertStore`` and ``ReportCatalog``:
+  ``test_alerts_and_reports.py``.
 
 ``test_interfaces.py`` keeps the interfaces narrow (each method on exactly one) and both
 backends complete (every method of every interface, with its parameters).
