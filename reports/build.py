@@ -4,10 +4,10 @@ and representative posts (:mod:`reports.render` draws and writes it)."""
 from __future__ import annotations
 
 from contextlib import closing
-from datetime import datetime
+from datetime import datetime, timedelta
 from operator import attrgetter
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from audience.campaign import (
     CampaignAudience,
@@ -17,13 +17,28 @@ from audience.campaign import (
 )
 from audience.taxonomy import Taxonomy, load_taxonomy
 from nlp.related_keywords import reports_filter
+from reports.sections import (
+    AspectRow,
+    DataQuality,
+    HashtagRow,
+    ImageShift,
+    SentimentSection,
+    VoiceShare,
+    aspect_table,
+    data_quality,
+    hashtag_rows,
+    image_shifts,
+    sentiment_section,
+    share_of_voice,
+)
 from reports.statistics import two_proportion_test
 from sensing.config import get_settings
 from sensing.schemas import Campaign, Post, utcnow
-from sensing.store import Bucket, PostFilter, Store
+from sensing.store import Aggregations, Bucket, PostFilter, Store
 
 LABELS = ("positive", "neutral", "negative")
 SAMPLE = 300  # posts per window read for representative examples
+TOP = 30  # hashtags, aspects and image labels read per window
 
 
 class WindowStats(BaseModel):
@@ -59,13 +74,21 @@ class Report(BaseModel):
     examples: dict[str, list[Post]]
     audience: CampaignAudience
     influencers: list[Influencer]
+    share_of_voice: list[VoiceShare] = Field(default_factory=list)
+    sentiment: SentimentSection
+    aspects: list[AspectRow] = Field(default_factory=list)
+    hashtags: list[HashtagRow] = Field(default_factory=list)
+    images: list[ImageShift] = Field(default_factory=list)
+    data_quality: DataQuality
 
 
-def _window(store: Store, campaign: Campaign, start: datetime, end: datetime) -> WindowStats:
-    agg = store.aggregate(reports_filter(campaign, start, end), interval="day", top=10)
+def _window(store: Store, campaign: Campaign, start: datetime, end: datetime
+            ) -> tuple[WindowStats, Aggregations]:
+    agg = store.aggregate(reports_filter(campaign, start, end), interval="day", top=TOP)
     return WindowStats(start=start, end=end, posts=agg.total,
                        sentiment={b.key: b.count for b in agg.sentiment},
-                       top_hashtags=agg.hashtags, top_authors=agg.authors, langs=agg.langs)
+                       top_hashtags=agg.hashtags[:10], top_authors=agg.authors[:10],
+                       langs=agg.langs), agg
 
 
 def _examples(store: Store, campaign: Campaign, per_label: int = 3) -> dict[str, list[Post]]:
@@ -96,12 +119,16 @@ def _audience(store: Store, campaign: Campaign, taxonomy: Taxonomy
 def build_report(store: Store, campaign: Campaign, taxonomy: Taxonomy | None = None) -> Report:
     """The report of ``campaign`` from what ``store`` holds now; ``taxonomy`` names the
     audience's interests (default: the deployment's, ``SENSING_INTEREST_TAXONOMY``)."""
-    pre = _window(store, campaign, campaign.window_start, campaign.launch_at)
-    post = _window(store, campaign, campaign.launch_at, campaign.window_end)
+    pre, pre_agg = _window(store, campaign, campaign.window_start, campaign.launch_at)
+    post, post_agg = _window(store, campaign, campaign.launch_at, campaign.window_end)
+    settings = get_settings()
+    now = utcnow()
+    competitors = [found for cid in campaign.competitors
+                   if (found := store.get_campaign(cid)) is not None]
     volume = store.aggregate(reports_filter(campaign, campaign.window_start, campaign.window_end),
                              interval="day").volume
     audience, influencers = _audience(store, campaign, taxonomy or load_taxonomy(
-        get_settings().interest_taxonomy))
+        settings.interest_taxonomy))
     changes = []
     n_pre, n_post = sum(pre.sentiment.values()), sum(post.sentiment.values())
     for label in LABELS:
@@ -109,6 +136,14 @@ def build_report(store: Store, campaign: Campaign, taxonomy: Taxonomy | None = N
                                    post.sentiment.get(label, 0), n_post)
         changes.append(ShareChange(label=label, pre=pre.share(label), post=post.share(label),
                                    z=z, p_value=p, significant=p < 0.05))
-    return Report(campaign=campaign, generated_at=utcnow(), pre=pre, post=post, volume=volume,
-                  changes=changes, examples=_examples(store, campaign), audience=audience,
-                  influencers=influencers)
+    after = reports_filter(campaign, campaign.launch_at, campaign.window_end)
+    return Report(
+        campaign=campaign, generated_at=now, pre=pre, post=post, volume=volume,
+        changes=changes, examples=_examples(store, campaign), audience=audience,
+        influencers=influencers,
+        share_of_voice=share_of_voice(store, campaign, competitors),
+        sentiment=sentiment_section(pre_agg, post_agg),
+        aspects=aspect_table(store, after, pre_agg, post_agg),
+        hashtags=hashtag_rows(pre_agg, post_agg), images=image_shifts(pre_agg, post_agg),
+        data_quality=data_quality(store, campaign, campaign.window_start, campaign.window_end,
+                                  now, timedelta(minutes=settings.crawl_every_minutes)))

@@ -129,6 +129,64 @@ def influencers_html(report: Report) -> str:
             f"<th>their followers care about</th></tr>{''.join(rows)}</table>") if rows else ""
 
 
+def _table(head: list[str], rows: list[list[str]], empty: str) -> str:
+    if not rows:
+        return f"<p>{empty}</p>"
+    cells = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return ("<table><tr>" + "".join(f"<th>{h}</th>" for h in head) + f"</tr>{cells}</table>")
+
+
+def sentiment_html(report: Report) -> str:
+    """Shares with their 95% intervals, the test and the Holm-corrected p of each label."""
+    rows = [[row.label, f"{row.pre:.1%} <small>({row.pre_interval[0]:.0%}–"
+             f"{row.pre_interval[1]:.0%})</small>", f"{row.post:.1%} <small>"
+             f"({row.post_interval[0]:.0%}–{row.post_interval[1]:.0%})</small>",
+             f"{row.change:+.1%}", f"{row.p_value:.3f}", f"{row.p_adjusted:.3f}",
+             "yes" if row.significant else "no"] for row in report.sentiment.labels]
+    return _table(["label", "before (95% CI)", "after (95% CI)", "change", "p", "p (Holm)",
+                   "significant"], rows, "No rated posts.")
+
+
+def findings_html(report: Report) -> str:
+    """Share of voice, the aspect table, new and rising hashtags, image subjects and the
+    data quality, each a table."""
+    esc = html.escape
+    voice = _table(["campaign", "posts before", "share", "posts after", "share"],
+                   [[esc(v.campaign), str(v.posts_pre), f"{v.share_pre:.0%}",
+                     str(v.posts_post), f"{v.share_post:.0%}"] for v in report.share_of_voice],
+                   "No competitor campaigns named.") if len(report.share_of_voice) > 1 else \
+        "<p>No competitor campaigns named (a campaign lists them in <code>competitors</code>)."\
+        "</p>"
+    aspects = _table(["aspect", "mentions before → after", "positive", "negative",
+                      "net change", "p (Holm)", "verdict", "evidence"],
+                     [[esc(a.aspect), f"{a.mentions_pre} → {a.mentions_post}",
+                       f"{a.positive_pre:.0%} → {a.positive_post:.0%}",
+                       f"{a.negative_pre:.0%} → {a.negative_post:.0%}", f"{a.net_change:+.0%}",
+                       f"{a.p_adjusted:.3f}", f"<b>{a.verdict}</b>" if a.verdict != "steady"
+                       else a.verdict, "<small>" + ", ".join(map(esc, a.evidence)) + "</small>"]
+                      for a in report.aspects], "No aspect spoken of enough to test.")
+    tags = _table(["hashtag", "posts before", "posts after", "growth"],
+                  [[f"#{esc(h.tag)}" + (" <b>new</b>" if h.new else ""), str(h.posts_pre),
+                    str(h.posts_post), f"×{h.growth:.1f}"] for h in report.hashtags],
+                  "No hashtag rose after the launch.")
+    images = _table(["subject", "share before", "share after", "images after",
+                     "hashtags with it"],
+                    [[esc(i.label), f"{i.share_pre:.0%}", f"{i.share_post:.0%}",
+                      str(i.images_post), ", ".join(f"#{esc(t)}" for t in i.hashtags)]
+                     for i in report.images[:10]], "No classified images.")
+    dq = report.data_quality
+    gaps = "".join(f"<li>{esc(g)}</li>" for g in dq.gaps) or "<li>none</li>"
+    quality = (f"<p>{dq.collected} posts collected in the window: {dq.duplicates} "
+               f"duplicates, {dq.spam} spam and {dq.off_topic} off-topic left out, "
+               f"<b>{dq.counted}</b> counted. Sources: "
+               + ", ".join(f"{esc(k)} {v}" for k, v in dq.sources.items())
+               + "; languages: " + ", ".join(f"{esc(k)} {v}" for k, v in dq.langs.items())
+               + f".</p><p>Crawl gaps:</p><ul>{gaps}</ul>")
+    return (f"<h2>Share of voice</h2>{voice}<h2>Aspects</h2>{aspects}"
+            f"<h2>New and rising hashtags</h2>{tags}<h2>Image subjects</h2>{images}"
+            f"<h2>Data quality</h2>{quality}")
+
+
 def render_html(report: Report) -> str:
     c = report.campaign
     esc = html.escape
@@ -136,10 +194,6 @@ def render_html(report: Report) -> str:
     def buckets(items: list[Bucket]) -> str:
         return ", ".join(f"{esc(b.key)} ({b.count})" for b in items) or "—"
 
-    changes = "".join(
-        f"<tr><td>{ch.label}</td><td>{ch.pre:.1%}</td><td>{ch.post:.1%}</td>"
-        f"<td>{ch.post - ch.pre:+.1%}</td><td>{ch.p_value:.3f}</td>"
-        f"<td>{'yes' if ch.significant else 'no'}</td></tr>" for ch in report.changes)
     examples = "".join(
         f"<h3>{label}</h3><ul>" + "".join(
             f'<li><a href="{esc(p.url)}">{esc(p.author.handle or p.author.id)}</a> '
@@ -159,8 +213,7 @@ generated {report.generated_at:%Y-%m-%d %H:%M} UTC.</p>
 below {c.relevance_threshold:g} excluded).</p>
 {volume_svg(report.volume, c.launch_at)}
 <h2>Sentiment</h2>{sentiment_svg(report)}
-<table><tr><th>label</th><th>before</th><th>after</th><th>change</th><th>p (z-test)</th>
-<th>significant</th></tr>{changes}</table>
+{sentiment_html(report)}
 <h2>Conversation</h2><p>Top hashtags before: {buckets(report.pre.top_hashtags)}</p>
 <p>Top hashtags after: {buckets(report.post.top_hashtags)}</p>
 <p>Languages after: {buckets(report.post.langs)}</p>
@@ -170,7 +223,8 @@ authors of the campaign (its {report.audience.engaged.sample_size} engaged autho
 {report.audience.followers.sample_size} followers sampled; the bars' whiskers are 95% intervals).
 </p>{audience_svg(report.audience.overall)}{audience_html(report.audience.overall)}
 <h3>Who loves it, who hates it</h3>{verdicts_html(report.audience)}
-<h2>Representative posts after the launch</h2>{examples}</body></html>"""
+<h2>Representative posts after the launch</h2>{examples}
+{findings_html(report)}</body></html>"""
 
 
 def write_report(report: Report, out_dir: Path) -> dict[str, Path]:

@@ -322,6 +322,9 @@ class Campaign(Model):
                           "(e.g. Asia/Seoul): the plan's timing is given in it, and the daily "
                           "report is made at ``report_hour`` there.")
     report_hour: int = Field(10, ge=0, le=23, description="Local hour of the daily report.")
+    competitors: list[str] = Field(default_factory=list, description="Ids of the campaigns "
+                                   "tracking competing products: the report's share of voice "
+                                   "sets this campaign's posts against theirs.")
     snapshot_hours: int = Field(4, ge=1, le=24, description="On the day after the launch, a "
                                 "snapshot report every this many hours.")
     active: bool = True
