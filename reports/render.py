@@ -158,13 +158,18 @@ def findings_html(report: Report) -> str:
         "<p>No competitor campaigns named (a campaign lists them in <code>competitors</code>)."\
         "</p>"
     aspects = _table(["aspect", "mentions before → after", "positive", "negative",
-                      "net change", "p (Holm)", "verdict", "evidence"],
+                      "net change", "p (Holm)", "verdict"],
                      [[esc(a.aspect), f"{a.mentions_pre} → {a.mentions_post}",
                        f"{a.positive_pre:.0%} → {a.positive_post:.0%}",
                        f"{a.negative_pre:.0%} → {a.negative_post:.0%}", f"{a.net_change:+.0%}",
                        f"{a.p_adjusted:.3f}", f"<b>{a.verdict}</b>" if a.verdict != "steady"
-                       else a.verdict, "<small>" + ", ".join(map(esc, a.evidence)) + "</small>"]
-                      for a in report.aspects], "No aspect spoken of enough to test.")
+                       else a.verdict] for a in report.aspects],
+                     "No aspect spoken of enough to test.")
+    evidence = "".join(f"<li>{esc(a.aspect)}: " + ", ".join(map(esc, a.evidence)) + "</li>"
+                       for a in report.aspects if a.evidence)
+    if evidence:
+        aspects += ('<p>Evidence (most engaged posts after the launch):</p>'
+                    f'<ul class="ids">{evidence}</ul>')
     tags = _table(["hashtag", "posts before", "posts after", "growth"],
                   [[f"#{esc(h.tag)}" + (" <b>new</b>" if h.new else ""), str(h.posts_pre),
                     str(h.posts_post), f"×{h.growth:.1f}"] for h in report.hashtags],
@@ -203,7 +208,8 @@ def render_html(report: Report) -> str:
 <title>{esc(c.name)}: launch reaction report</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:780px;margin:2em auto;color:#212529}}
 table{{border-collapse:collapse}}td,th{{border:1px solid #dee2e6;padding:4px 8px}}
-svg{{max-width:100%;height:auto}}@page{{size:A4;margin:16mm 14mm}}
+svg{{max-width:100%;height:auto}}.ids{{word-break:break-all;font-size:smaller}}
+@page{{size:A4;margin:16mm 14mm}}
 @media print{{body{{margin:0;max-width:none}}h2{{break-after:avoid}}}}</style></head>
 <body><h1>{esc(c.name)}: launch reaction</h1>
 <p>Query <code>{esc(c.query)}</code>; launch {c.launch_at:%Y-%m-%d %H:%M} UTC;
