@@ -243,12 +243,15 @@ def steps() -> None:
 @app.command()
 def report(
     campaign_id: str,
-    out: Annotated[Path | None, typer.Option(help="Output folder (default DATA_DIR/reports/ID).")]
-    = None,
+    out: Annotated[Path | None, typer.Option(help="Write the files here instead, without "
+                                             "archiving the report.")] = None,
 ) -> None:
-    """Write the pre/post-launch reaction report (JSON + HTML) of a stored campaign."""
+    """Make the pre/post-launch reaction report (JSON, HTML, PDF) of a stored campaign now:
+    archived under DATA_DIR/reports/ID/REPORT_ID and listed by /campaigns/ID/reports."""
+    from reports.archive import make_report
     from reports.build import build_report
     from reports.render import write_report
+    from sensing.schemas import utcnow
     from sensing.store import open_store
 
     settings = get_settings()
@@ -258,8 +261,15 @@ def report(
         if found is None:
             err.print(f"[red]no campaign {campaign_id!r}[/red]")
             raise typer.Exit(2)
-        paths = write_report(build_report(store, found),
-                             out or settings.data_dir / "reports" / campaign_id)
+        with err.status("building the report ..."):
+            if out is not None:
+                paths = {k: str(v) for k, v in write_report(build_report(store, found),
+                                                            out).items()}
+            else:
+                record = make_report(store, found, "on_demand", utcnow(),
+                                     settings.data_dir / "reports")
+                paths = record.files
+                err.print(f"report {record.id} ({record.status})", highlight=False)
     finally:
         store.close()
     for kind, path in paths.items():

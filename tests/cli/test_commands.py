@@ -175,3 +175,10 @@ def test_the_demo_runs_a_campaign_end_to_end(tmp_path: Path) -> None:
     unknown = sensing("conversions", "import", str(export), "--campaign", "nope",
                       cwd=tmp_path, data_dir=tmp_path / "demo")
     assert unknown.returncode == 2 and "no campaign 'nope'" in unknown.stderr
+    # a report now, archived beside the scheduled ones
+    made = sensing("report", "nova-lumina-x2", cwd=tmp_path, data_dir=tmp_path / "demo")
+    assert made.returncode == 0, made.stderr
+    files = dict(line.split(": ", 1) for line in made.stdout.splitlines())
+    assert set(files) == {"json", "html", "pdf"} and all(Path(f).is_file() for f in files.values())
+    assert Path(files["pdf"]).read_bytes().startswith(b"%PDF")
+    assert "reports/nova-lumina-x2/nova-lumina-x2-on_demand-" in files["html"]
