@@ -266,8 +266,8 @@ def report(
                 paths = {k: str(v) for k, v in write_report(build_report(store, found),
                                                             out).items()}
             else:
-                record = make_report(store, found, "on_demand", utcnow(),
-                                     settings.data_dir / "reports")
+                record, _ = make_report(store, found, "on_demand", utcnow(),
+                                        settings.data_dir / "reports")
                 paths = record.files
                 err.print(f"report {record.id} ({record.status})", highlight=False)
     finally:

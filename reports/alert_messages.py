@@ -9,7 +9,8 @@ from typing import Any
 from sensing.alerts import Alert, Driver
 
 TITLES = {"spike": "Spike", "negative_turn": "Negative turn",
-          "aspect_negative_turn": "Negative turn on an aspect"}
+          "aspect_negative_turn": "Negative turn on an aspect", "report_late": "Late report",
+          "crawl_gap": "Crawl gap in a report"}
 
 
 def json_message(alert: Alert) -> dict[str, Any]:

@@ -181,7 +181,10 @@ def findings_html(report: Report) -> str:
                      for i in report.images[:10]], "No classified images.")
     dq = report.data_quality
     gaps = "".join(f"<li>{esc(g)}</li>" for g in dq.gaps) or "<li>none</li>"
-    quality = (f"<p>{dq.collected} posts collected in the window: {dq.duplicates} "
+    late = (f"<p><b>Late:</b> this report was due {dq.due_at:%Y-%m-%d %H:%M} UTC and made "
+            f"{report.generated_at:%Y-%m-%d %H:%M} UTC, past its deadline; its numbers are "
+            "those of when it was made.</p>") if dq.late and dq.due_at else ""
+    quality = late + (f"<p>{dq.collected} posts collected in the window: {dq.duplicates} "
                f"duplicates, {dq.spam} spam and {dq.off_topic} off-topic left out, "
                f"<b>{dq.counted}</b> counted. Sources: "
                + ", ".join(f"{esc(k)} {v}" for k, v in dq.sources.items())

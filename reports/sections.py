@@ -121,6 +121,9 @@ class DataQuality(BaseModel):
     sources: dict[str, int]
     gaps: list[str] = Field(default_factory=list, description="Sources that fell silent or "
                             "were not crawled when due: numbers from them may be low.")
+    due_at: datetime | None = Field(None, description="When a scheduled report was due.")
+    late: bool = Field(False, description="Made past its deadline: its numbers are those of "
+                       "when it was made, not of when it was due.")
 
 
 def sentiment_section(pre: Aggregations, post: Aggregations) -> SentimentSection:

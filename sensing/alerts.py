@@ -16,7 +16,8 @@ from pydantic import Field, field_validator
 
 from sensing.schemas import Model, _as_utc
 
-AlertKind = Literal["spike", "negative_turn", "aspect_negative_turn"]
+AlertKind = Literal["spike", "negative_turn", "aspect_negative_turn", "report_late",
+                    "crawl_gap"]
 DeliveryStatus = Literal["pending", "delivered", "failed"]
 
 
@@ -53,7 +54,8 @@ class Alert(Model):
     id: str
     campaign_id: str
     kind: AlertKind
-    subject: str | None = Field(None, description="The aspect of an aspect_negative_turn.")
+    subject: str | None = Field(None, description="The aspect of an aspect_negative_turn; "
+                                "the report of a report_late or crawl_gap.")
     window_start: datetime
     window_end: datetime
     detected_at: datetime

@@ -314,13 +314,17 @@ def run_reports(self) -> list[dict[str, str]]:
              retry_backoff=True, retry_backoff_max=120, max_retries=8)
 def make_report(self, campaign_id: str, kind: str, due_at: str) -> dict[str, Any]:
     """Make the campaign's report due at ``due_at`` into the archive (:mod:`reports.archive`):
-    its files under DATA_DIR/reports/CAMPAIGN/REPORT_ID/ and its record in the store."""
+    its files under DATA_DIR/reports/CAMPAIGN/REPORT_ID/ and its record in the store; the
+    alerts of a late or gappy report are delivered."""
     from reports.archive import make_report as archive
 
     settings, store, _ = runtime(self.app)
     campaign = store.get_campaign(campaign_id)
     if campaign is None:
         raise ValueError(f"no campaign {campaign_id!r}")
-    record = archive(store, campaign, kind, datetime.fromisoformat(due_at),
-                     settings.data_dir / "reports")
+    record, alerts = archive(store, campaign, kind, datetime.fromisoformat(due_at),
+                             settings.data_dir / "reports",
+                             targets=sorted(settings.alert_webhooks))
+    for alert in alerts:  # late or gappy: never silent
+        self.app.send_task("sensing.deliver_alert", queue="analyze", args=[alert.id])
     return record.model_dump(mode="json")

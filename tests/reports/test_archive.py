@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from api.app import create_app
 from reports.archive import make_report
 from sensing.config import Settings
+from sensing.schemas import utcnow
 from sensing.store import Store
 from tests.reports.test_build import CAMPAIGN, LAUNCH, post
 from workers.app import make_celery
@@ -32,8 +33,9 @@ def store(empty_store: Store) -> Store:
 
 def test_a_report_is_made_into_its_own_folder_and_recorded(store: Store, tmp_path: Path
                                                            ) -> None:
-    record = make_report(store, CAMPAIGN, "daily", DUE, tmp_path,
-                         clock=lambda: DUE + timedelta(minutes=4))
+    record, alerts = make_report(store, CAMPAIGN, "daily", DUE, tmp_path,
+                                 clock=lambda: DUE + timedelta(minutes=4))
+    assert alerts == []
     assert (record.id, record.status, record.posts) == ("x2-daily-20261016T1200", "ok", 3)
     folder = tmp_path / "x2" / record.id
     assert {Path(p) for p in record.files.values()} == {
@@ -44,10 +46,26 @@ def test_a_report_is_made_into_its_own_folder_and_recorded(store: Store, tmp_pat
     for section in ("Nova Lumina X2: launch reaction", "Volume", "Sentiment", "Conversation",
                     "Representative posts"):
         assert section in printed, section
-    late = make_report(store, CAMPAIGN, "final", DUE + timedelta(days=1), tmp_path,
-                       clock=lambda: DUE + timedelta(days=1, hours=2))
+    late, [alert] = make_report(store, CAMPAIGN, "final", DUE + timedelta(days=1), tmp_path,
+                                clock=lambda: DUE + timedelta(days=1, hours=2), targets=["ops"])
     assert late.status == "late"
     assert [r.id for r in store.list_reports("x2")] == [late.id, record.id]
+    # a late report says so, inside it and as an alert
+    assert json.loads(Path(late.files["json"]).read_text())["data_quality"]["late"] is True
+    assert "<b>Late:</b> this report was due 2026-10-17 12:00 UTC" in Path(
+        late.files["html"]).read_text()
+    assert (alert.kind, alert.subject, alert.observed) == ("report_late", late.id, 120.0)
+    assert store.list_alerts("x2") == [alert] and alert.deliveries[0].status == "pending"
+
+
+def test_a_report_with_a_crawl_gap_says_so_and_raises_an_alert(empty_store: Store,
+                                                               tmp_path: Path) -> None:
+    live = CAMPAIGN.model_copy(update={"id": "live", "launch_at": utcnow() - timedelta(days=1)})
+    empty_store.save_campaign(live)
+    record, [alert] = make_report(empty_store, live, "daily", utcnow(), tmp_path)
+    gaps = json.loads(Path(record.files["json"]).read_text())["data_quality"]["gaps"]
+    assert gaps == ["mastodon: never crawled by the schedule"]
+    assert alert.kind == "crawl_gap" and "never crawled" in alert.summary
 
 
 def test_a_report_that_cannot_be_written_is_recorded_as_failed(store: Store,
@@ -69,7 +87,7 @@ def client(tmp_path: Path, store: Store) -> Iterator[TestClient]:
 
 def test_the_api_lists_and_serves_the_reports(client: TestClient, store: Store,
                                               tmp_path: Path) -> None:
-    record = make_report(store, CAMPAIGN, "snapshot", DUE, tmp_path / "reports")
+    record, _ = make_report(store, CAMPAIGN, "snapshot", DUE, tmp_path / "reports")
     [listed] = client.get("/campaigns/x2/reports").json()
     assert listed["id"] == record.id and listed["kind"] == "snapshot"
     page = client.get(f"/reports/{record.id}.html")
