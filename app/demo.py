@@ -28,7 +28,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from sensing.config import Settings
-from sensing.schemas import Campaign
+from sensing.schemas import Campaign, utcnow
 from sensing.store import PostFilter, Store, open_store
 
 MARKER = ".sensing-demo"
@@ -182,8 +182,7 @@ def run_demo(settings: Settings, *, port: int, serve: bool, console: Console) ->
     from planning.credits import campaign_attribution
     from planning.history import record_plan
     from planning.planner import plan_campaign
-    from reports.build import build_report
-    from reports.render import write_report
+    from reports.archive import make_report
     from samples.server import start_sample_server
     from workers.app import make_celery
     from workers.embedded import embedded_worker
@@ -230,8 +229,9 @@ def run_demo(settings: Settings, *, port: int, serve: bool, console: Console) ->
             result.indexed += summary["indexed"]
         result.stored = store.count(PostFilter(campaign_id=campaign.id))
         with console.status("writing the launch reaction report ..."):
-            result.report = write_report(build_report(store, campaign),
-                                         settings.data_dir / "reports" / campaign.id)
+            record, _ = make_report(store, campaign, "on_demand", utcnow(),
+                                    settings.data_dir / "reports")
+            result.report = {kind: Path(path) for kind, path in record.files.items()}
         result.customers = _import_customers(store, campaign, settings, console)
         result.journeys = _import_journeys(store, campaign, settings)
         api_server, result.api_url = _serve_api(settings, store, celery, port)
@@ -349,6 +349,7 @@ def summary_table(result: DemoResult, settings: Settings) -> Table:
         ("store", str(settings.sqlite_file)),
         ("report (HTML)", str(result.report.get("html", ""))),
         ("report (JSON)", str(result.report.get("json", ""))),
+        ("report (PDF)", str(result.report.get("pdf", ""))),
         ("API", f"{result.api_url}  (docs: {result.api_url}/docs)"),
         ("try", f"{result.api_url}/posts?q=camera&campaign_id={DEMO_CAMPAIGN.id}"),
         ("search 'camera' (4 languages)", f"{result.search_total} posts"),

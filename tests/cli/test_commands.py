@@ -133,7 +133,8 @@ def test_the_demo_runs_a_campaign_end_to_end(tmp_path: Path) -> None:
     assert int(table["posts analysed"]) == int(table["posts collected"])
     assert int(table["posts indexed"]) == int(table["posts in the store"]) > 200
     assert int(table["search 'camera' (4 languages)"].split()[0]) > 0
-    assert (tmp_path / "demo" / "reports" / "nova-lumina-x2" / "report.html").exists()
+    [report] = (tmp_path / "demo" / "reports" / "nova-lumina-x2").glob("*/report.pdf")
+    assert (report.parent / "report.html").exists() and (report.parent / "report.json").exists()
     # the top influencers, with what their followers care about, and the audience table
     ranking = done.stderr[done.stderr.index("Top influencers"):]
     assert "@es_user44" in ranking and "Technology" in ranking
