@@ -236,11 +236,24 @@ authors of the campaign (its {report.audience.engaged.sample_size} engaged autho
 {findings_html(report)}</body></html>"""
 
 
+def _weasyprint_html() -> type:
+    """WeasyPrint's ``HTML``, imported without its side effect: on import it sets Pillow's
+    process-wide ``LOAD_TRUNCATED_IMAGES``, which would make the vision step (in the same
+    worker) accept truncated images as whole. The reports embed no raster images, so the
+    flag is put back as it was."""
+    from PIL import ImageFile
+
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    from weasyprint import HTML
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = before
+    return HTML
+
+
 def write_report(report: Report, out_dir: Path) -> dict[str, Path]:
     """Write ``report.json``, ``report.html`` and ``report.pdf`` (the page printed by
     WeasyPrint, with the system's CJK fonts) under ``out_dir``; returns their paths."""
-    from weasyprint import HTML
-
+    HTML = _weasyprint_html()
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {"json": out_dir / "report.json", "html": out_dir / "report.html",
              "pdf": out_dir / "report.pdf"}
