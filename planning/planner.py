@@ -43,6 +43,7 @@ from planning.plan import (
     Slot,
     Timing,
 )
+from reports.examples import most_engaged
 from reports.statistics import two_proportion_test
 from sensing.schemas import Author, Campaign, Interest, utcnow
 from sensing.segments import Segment
@@ -182,10 +183,8 @@ def _message(store: Store, after: PostFilter, before: dict[str, AspectBucket],
 
 def _examples(store: Store, after: PostFilter, aspect: str) -> list[str]:
     """The most engaged original posts with that verdict on the aspect, after the launch."""
-    page = store.search(after.model_copy(update={"aspects": [aspect]}), size=EXAMPLE_POOL)
-    ranked = sorted((p for p in page.posts if not p.is_repost),
-                    key=lambda p: (-p.engagement, p.id))
-    return [p.id for p in ranked[:EXAMPLES]]
+    return most_engaged(store, after.model_copy(update={"aspects": [aspect]}), EXAMPLES,
+                        EXAMPLE_POOL)
 
 
 def _hashtags(before: dict[str, int], n_before: int, after: list[tuple[str, int]],

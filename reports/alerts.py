@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 
 from nlp.related_keywords import reports_filter
 from reports.anomaly import Test, count_test, share_test
+from reports.examples import most_engaged
 from sensing.alerts import Alert, AlertKind, Delivery, Driver, Explanation
 from sensing.schemas import Campaign
 from sensing.store import Bucket, PostFilter, Store
@@ -91,14 +92,11 @@ def explain(store: Store, flt: PostFilter, start: datetime, end: datetime,
                                       "until": start})
     now = store.aggregate(window, top=50, sections=sections)
     before = store.aggregate(baseline, top=200, sections=sections)
-    page = store.search(window, size=100)
-    engaged = sorted((p for p in page.posts if not p.is_repost),
-                     key=lambda p: (-p.engagement, p.id))
     return Explanation(
         hashtags=_drivers(now.hashtags, before.hashtags, now.total, before.total, rules.drivers),
         terms=_drivers(now.keywords, before.keywords, now.total, before.total, rules.drivers),
         authors=_drivers(now.authors, before.authors, now.total, before.total, rules.drivers),
-        posts=[p.id for p in engaged[:rules.examples]])
+        posts=most_engaged(store, window, rules.examples))
 
 
 @dataclass

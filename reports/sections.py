@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from pydantic import BaseModel, Field
 
 from nlp.related_keywords import reports_filter
+from reports.examples import most_engaged
 from reports.statistics import two_proportion_test
 from sensing.schemas import Campaign
 from sensing.store import PostFilter, Store
@@ -145,13 +146,6 @@ def sentiment_section(pre: Aggregations, post: Aggregations) -> SentimentSection
     return SentimentSection(rated_pre=n0, rated_post=n1, labels=labels)
 
 
-def _evidence(store: Store, after: PostFilter, entry: str) -> list[str]:
-    page = store.search(after.model_copy(update={"aspects": [entry]}), size=100)
-    ranked = sorted((p for p in page.posts if not p.is_repost),
-                    key=lambda p: (-p.engagement, p.id))
-    return [p.id for p in ranked[:EVIDENCE]]
-
-
 def aspect_table(store: Store, after: PostFilter, pre: Aggregations, post: Aggregations
                  ) -> list[AspectRow]:
     """Per aspect spoken of enough: shares before and after, the test of the negative share
@@ -185,7 +179,8 @@ def aspect_table(store: Store, after: PostFilter, pre: Aggregations, post: Aggre
             negative_pre=round(share(old, "negative"), 4),
             negative_post=round(share(bucket, "negative"), 4),
             net_change=round(net1 - net0, 4), p_value=p, p_adjusted=p_adj, verdict=verdict,
-            evidence=_evidence(store, after, f"{bucket.aspect}:{dominant}")))
+            evidence=most_engaged(store, after.model_copy(update={
+                "aspects": [f"{bucket.aspect}:{dominant}"]}), EVIDENCE)))
     return table
 
 
